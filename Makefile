@@ -1,0 +1,30 @@
+# Two commands for a fresh machine with Python 3.11 and make: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test up bench chaos clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kuota demo
+
+test: $(STAMP)
+	scripts/ensure-test-tools
+	$(BIN)/pytest
+
+up: $(STAMP)
+	$(BIN)/kuota up
+
+bench: $(STAMP)
+	$(BIN)/kuota bench --events 100000
+	$(BIN)/kuota bench --events 100000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+clean:
+	rm -rf $(VENV) kuota-data bench-results test-output

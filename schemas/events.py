@@ -1,0 +1,160 @@
+"""Event models of contract version 1. Frozen, unknown fields forbidden."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from schemas.codes import BuyerKind, Channel, CooperativeType, Scale
+
+MAX_AMOUNT = 10**13
+
+EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,64}$")]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Rupiah = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="whole rupiah")]
+NonNegativeRupiah = Annotated[StrictInt, Field(ge=0, le=10**15, description="whole rupiah")]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+# Far-off years are typos, and at the edges of the calendar a time-zone shift overflows.
+EARLIEST, LATEST = 1900, 2999
+Timestamp = Annotated[AwareDatetime, Field(description="RFC 3339 with offset")]
+Day = Annotated[date, Field(strict=True, description="YYYY-MM-DD")]
+
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _within_calendar(value: date | datetime | None) -> date | datetime | None:
+    if value is not None and not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"year {value.year} is outside {EARLIEST}-{LATEST}")
+    return value
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(_Frozen):
+    """Fields every event carries."""
+
+    schema_version: Literal[1]
+    event_id: EventId
+    occurred_at: Timestamp
+
+    _calendar = field_validator("occurred_at")(_within_calendar)
+
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _rfc3339_text(cls, value):
+        # Lax parsing would take 1709608500 or "1709608500" as a Unix time; the contract says RFC 3339.
+        if not isinstance(value, str) or not _RFC3339.match(value):
+            raise ValueError("occurred_at must be RFC 3339 text, e.g. 2024-03-05T10:15:00+07:00")
+        return value
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _integer_version(cls, value):
+        if type(value) is not int:  # true and 1.0 compare equal to 1 but are not the integer 1
+            raise ValueError("schema_version must be the integer 1")
+        return value
+
+
+class Buyer(_Frozen):
+    id: Identifier
+    kind: BuyerKind
+    name: ShortText | None = None
+    region: RegionCode
+
+
+class Line(_Frozen):
+    description: ShortText
+    category: ShortText | None = None
+    quantity: Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT)]
+    unit_price: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+
+
+class PurchaseRecorded(Event):
+    """A buyer paid a supplier. Key on `kuota.purchases.v1`: the buyer id."""
+
+    type: Literal["purchase.recorded"]
+    buyer: Buyer
+    supplier_id: Identifier = Field(description="NIB (13 digits) or registry id")
+    amount: Rupiah
+    currency: Literal["IDR"]
+    channel: Channel
+    reference: Annotated[str, StringConstraints(max_length=100)] | None = None
+    lines: tuple[Line, ...] | None = None
+
+    @model_validator(mode="after")
+    def _lines_add_up(self) -> Self:
+        if self.lines is not None:
+            total = sum(line.quantity * line.unit_price for line in self.lines)
+            if total != self.amount:
+                raise ValueError(f"lines add up to {total}, amount is {self.amount}")
+        return self
+
+
+class PurchaseReversed(Event):
+    """A cancellation or refund of an earlier purchase, full or partial."""
+
+    type: Literal["purchase.reversed"]
+    reverses: EventId
+    amount: Rupiah | None = Field(default=None, description="default: all that remains")
+    reason: ShortText | None = None
+
+
+class Supplier(_Frozen):
+    id: Identifier
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    region: RegionCode
+    district: ShortText | None = None
+    sector: ShortText | None = None
+    scale: Scale | None = None
+    cooperative: CooperativeType | None = None
+    capital: NonNegativeRupiah | None = Field(
+        default=None, description="business capital excluding land and buildings"
+    )
+    annual_sales: NonNegativeRupiah | None = None
+
+    @model_validator(mode="after")
+    def _scale_known(self) -> Self:
+        if self.scale is None and self.capital is None and self.annual_sales is None:
+            raise ValueError("scale is required unless capital or annual_sales is given")
+        return self
+
+
+class SupplierRegistered(Event):
+    """A supplier's profile from `valid_from` on. Key on `kuota.suppliers.v1`: supplier id."""
+
+    type: Literal["supplier.registered"]
+    supplier: Supplier
+    valid_from: Day
+    valid_to: Day | None = None
+
+    _days_in_calendar = field_validator("valid_from", "valid_to")(_within_calendar)
+
+    @model_validator(mode="after")
+    def _valid_range(self) -> Self:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+PurchaseEvent = Annotated[PurchaseRecorded | PurchaseReversed, Field(discriminator="type")]
+SupplierEvent = SupplierRegistered
+
+#: Which event types each input topic carries.
+TOPIC_EVENTS: dict[str, tuple[type[Event], ...]] = {
+    "kuota.purchases.v1": (PurchaseRecorded, PurchaseReversed),
+    "kuota.suppliers.v1": (SupplierRegistered,),
+}
