@@ -1,0 +1,1 @@
+"""The books: models, idempotent recording, pure rules and the read side."""

@@ -1,0 +1,170 @@
+"""Tables of the ledger. Entries and registrations are append-only; positions are derived."""
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the ledger")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Entry(Base):
+    """One booked purchase (amount > 0) or reversal (amount < 0). Never updated, never deleted."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # purchase | reversal
+    buyer_id: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(4))  # the buyer's region at the time
+    supplier_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The purchase date in the buyer's region: decides period and supplier class.
+    # For a reversal it is the original purchase's date.
+    booked_on: Mapped[date] = mapped_column(Date)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM of booked_on
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reverses: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(String(200))
+    lines: Mapped[str | None] = mapped_column(Text)  # JSON, as sent
+
+    __table_args__ = (
+        Index("ix_entries_buyer_period", "buyer_id", "period"),
+        Index("ix_entries_supplier_booked_on", "supplier_id", "booked_on"),
+        Index("ix_entries_reverses", "reverses"),
+        Index("ix_entries_recorded_at", "recorded_at"),
+    )
+
+
+class Buyer(Base):
+    """Agencies and companies as they last described themselves."""
+
+    __tablename__ = "buyers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(4))
+
+
+class Registration(Base):
+    """A supplier's classification from valid_from on. History is kept, never overwritten."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    supplier_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(4))
+    district: Mapped[str | None] = mapped_column(String(200))
+    sector: Mapped[str | None] = mapped_column(String(200))
+    scale: Mapped[str] = mapped_column(String(16))
+    scale_derived: Mapped[bool] = mapped_column(Boolean, default=False)
+    cooperative: Mapped[str | None] = mapped_column(String(32))
+    capital: Mapped[int | None] = mapped_column(BigInteger)
+    annual_sales: Mapped[int | None] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_registrations_supplier", "supplier_id", "valid_from"),)
+
+
+class Position(Base):
+    """Running net spend per buyer, month and supplier class on the purchase date."""
+
+    __tablename__ = "positions"
+
+    buyer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    scale: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cooperative: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    local: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Receipt(Base):
+    """Every consumed input record and what became of it: applied, duplicate or rejected."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(64))  # the broker cluster the offsets belong to
+    topic: Mapped[str] = mapped_column(String(128))
+    partition: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    event_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("epoch", "topic", "partition", "offset", name="uq_receipts_position"),
+        Index("ix_receipts_topic_outcome", "topic", "outcome"),
+    )
+
+
+class Rejection(Base):
+    """A rejected record in full, and the outbox for `kuota.rejected.v1`."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(128))
+    partition: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(32))
+    errors: Mapped[str] = mapped_column(Text)  # JSON list of strings
+    raw: Mapped[str] = mapped_column(Text)
+    raw_encoding: Mapped[str] = mapped_column(String(8))
+    event_id: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("epoch", "topic", "partition", "offset", name="uq_rejections_position"),
+        Index("ix_rejections_unpublished", "published_at"),
+    )

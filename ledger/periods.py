@@ -1,0 +1,26 @@
+"""Periods are cut in the buyer region's time zone."""
+
+from datetime import date, datetime
+
+from schemas.codes import region_timezone
+
+
+def local_date(occurred_at: datetime, region: str) -> date:
+    """The calendar date of a moment in the region's time zone (WIB, WITA or WIT)."""
+    return occurred_at.astimezone(region_timezone(region)).date()
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_of(month: str, granularity: str) -> str:
+    """Roll a `YYYY-MM` month up to `YYYY`, `YYYY-Qn` or keep it."""
+    year, mm = month.split("-")
+    if granularity == "year":
+        return year
+    if granularity == "quarter":
+        return f"{year}-Q{(int(mm) - 1) // 3 + 1}"
+    if granularity == "month":
+        return month
+    raise ValueError(f"unknown period granularity {granularity!r}")

@@ -1,0 +1,47 @@
+"""Position deltas: running totals per buyer, month and supplier class."""
+
+from collections import defaultdict
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ledger.eligibility import SupplierClass
+from ledger.models import Position
+
+Key = tuple[str, str, SupplierClass]  # buyer_id, period, class on the purchase date
+
+
+class Deltas:
+    """Amount and entry-count changes, summed per position before one upsert."""
+
+    def __init__(self) -> None:
+        self._changes: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, buyer_id: str, period: str, cls: SupplierClass, amount: int, entries: int = 1) -> None:
+        change = self._changes[(buyer_id, period, cls)]
+        change[0] += amount
+        change[1] += entries
+
+    def apply(self, session: Session) -> None:
+        rows = [
+            {"buyer_id": b, "period": p, "scale": c.scale, "cooperative": c.cooperative,
+             "local": c.local, "amount": amount, "entries": n}
+            for (b, p, c), (amount, n) in sorted(self._changes.items(), key=_order)
+            if amount or n
+        ]
+        if not rows:
+            return
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(Position.__table__)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["buyer_id", "period", "scale", "cooperative", "local"],
+            set_={"amount": stmt.table.c.amount + stmt.excluded.amount,
+                  "entries": stmt.table.c.entries + stmt.excluded.entries},
+        )
+        session.connection().execute(stmt, rows)
+
+
+def _order(item):
+    # A stable order of upserts keeps concurrent workers from deadlocking on PostgreSQL.
+    (buyer, period, cls), _ = item
+    return (buyer, period, cls.scale, cls.cooperative, cls.local)

@@ -1,0 +1,110 @@
+"""The supplier registry: classification history per supplier, and what a late change moves."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ledger import eligibility
+from ledger.eligibility import class_on, derive_scale
+from ledger.fingerprint import fingerprint
+from ledger.intake import Intake, Record
+from ledger.models import Entry, Registration
+from ledger.positions import Deltas
+from schemas.codes import RejectReason
+from schemas.decode import Invalid, decode
+from schemas.events import SupplierRegistered
+
+History = dict[str, list[eligibility.Registration]]
+
+
+def load_histories(session: Session, supplier_ids) -> History:
+    """Classification history of the given suppliers, in order of arrival."""
+    histories: History = defaultdict(list)
+    ids = sorted(set(supplier_ids))
+    for chunk in _chunks(ids, 900):
+        rows = session.execute(
+            select(Registration.supplier_id, Registration.scale, Registration.cooperative,
+                   Registration.region, Registration.valid_from, Registration.valid_to, Registration.id)
+            .where(Registration.supplier_id.in_(chunk)).order_by(Registration.id)
+        )
+        for sid, scale, coop, region, vf, vt, seq in rows:
+            histories[sid].append(eligibility.Registration(scale, coop, region, vf, vt, seq))
+    return histories
+
+
+def prepare(records: list[Record], now: datetime) -> list[tuple[Record, SupplierRegistered | Invalid]]:
+    return [(rec, decode("suppliers", rec.value)) for rec in records]
+
+
+def register(session: Session, decoded: list, intake: Intake, now: datetime) -> None:
+    """Record supplier registrations; move already booked spend whose class they change."""
+    events = [ev for _, ev in decoded if not isinstance(ev, Invalid)]
+    known = _known_fingerprints(session, {ev.event_id for ev in events})
+    old = load_histories(session, {ev.supplier.id for ev in events})
+    new: History = defaultdict(list, {k: list(v) for k, v in old.items()})
+    rows = []
+    for rec, ev in decoded:
+        if isinstance(ev, Invalid):
+            intake.rejected(rec, ev.reason, ev.errors)
+            continue
+        fp = fingerprint(ev)
+        if ev.event_id in known:
+            if known[ev.event_id] == fp:
+                intake.duplicate(rec, ev.event_id)
+            else:
+                intake.rejected(rec, RejectReason.CONFLICTING_DUPLICATE,
+                                ("same event_id was registered earlier with different content",), ev.event_id)
+            continue
+        known[ev.event_id] = fp
+        row = _row(ev, fp, now)
+        rows.append(row)
+        new[ev.supplier.id].append(eligibility.Registration(
+            row["scale"], row["cooperative"], row["region"], ev.valid_from, ev.valid_to, 2**62 + len(rows)))
+        intake.applied(rec, ev.event_id)
+    if rows:
+        session.connection().execute(insert(Registration.__table__), rows)
+        _reclassify(session, old, new, {r["supplier_id"] for r in rows})
+
+
+def _reclassify(session: Session, old: History, new: History, supplier_ids: set[str]) -> None:
+    deltas = Deltas()
+    for chunk in _chunks(sorted(supplier_ids), 900):
+        entries = session.execute(
+            select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.booked_on, Entry.amount)
+            .where(Entry.supplier_id.in_(chunk))
+        )
+        for buyer, region, sid, period, day, amount in entries:
+            before, after = class_on(old.get(sid, []), day, region), class_on(new[sid], day, region)
+            if before != after:
+                deltas.add(buyer, period, before, -amount, -1)
+                deltas.add(buyer, period, after, amount, 1)
+    deltas.apply(session)
+
+
+def _row(ev: SupplierRegistered, fp: str, now: datetime) -> dict:
+    s = ev.supplier
+    scale = s.scale.value if s.scale else derive_scale(s.capital, s.annual_sales).value
+    return dict(
+        event_id=ev.event_id, fingerprint=fp, supplier_id=s.id, name=s.name, region=s.region,
+        district=s.district, sector=s.sector, scale=scale, scale_derived=s.scale is None,
+        cooperative=s.cooperative.value if s.cooperative else None, capital=s.capital,
+        annual_sales=s.annual_sales, valid_from=ev.valid_from, valid_to=ev.valid_to,
+        occurred_at=ev.occurred_at, recorded_at=now,
+    )
+
+
+def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]:
+    found = {}
+    for chunk in _chunks(sorted(event_ids), 900):
+        rows = session.execute(
+            select(Registration.event_id, Registration.fingerprint).where(Registration.event_id.in_(chunk))
+        )
+        found.update(rows.all())
+    return found
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
