@@ -1,0 +1,1 @@
+"""The moving parts: Faust app, agents, producers, embedded broker, CLI."""

@@ -1,0 +1,123 @@
+"""The Faust application: a factory, tuned to join its group in seconds, with thin agents."""
+
+import asyncio
+import logging
+import os
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
+
+import faust
+
+from ledger.db import make_engine
+from ledger.intake import BatchResult, Record
+from streams import booker
+from streams.outbox import Outbox
+from streams.settings import PURCHASES, REJECTED, SUPPLIERS, Settings
+from streams.stats import Stats
+
+log = logging.getLogger("kuota.worker")
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app for the ledger. Offsets are committed only after the batch's database commit."""
+    return faust.App(
+        settings.group_id,
+        broker=[f"kafka://{b}" for b in settings.bootstrap],
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        topic_partitions=settings.partitions,
+        topic_allow_declare=False,  # topics are created by streams.topics, with their configs
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        # Defaults wait 30 s and more for the group; these let a worker consume within seconds.
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
+        broker_rebalance_timeout=10.0,
+        broker_max_poll_records=settings.batch_size,
+        broker_commit_interval=1.0,
+        consumer_max_fetch_size=4 * 1024**2,
+        stream_buffer_maxsize=max(4096, settings.batch_size * 2),
+        producer_acks=-1,
+        producer_max_request_size=2 * 1024**2,
+        worker_redirect_stdouts=False,
+    )
+
+
+class Ledger:
+    """The worker's side of the ledger: batches are booked one at a time in a child process
+    (its own core), small outbox work runs in a thread."""
+
+    def __init__(self, settings: Settings, epoch: str):
+        self.engine = make_engine(settings.ledger_url, writer=True)
+        self.booker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=booker.start,
+                                          initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid()))
+        self.booker.submit(booker.ready)  # spawn the child now, while Faust joins its group
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
+        self.stats = Stats()
+
+    async def blocking(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
+
+    async def commit(self, fn, records: list[Record]) -> BatchResult:
+        """Run one transaction to the end even if the agent is being cancelled: acks follow it."""
+        fut = asyncio.get_running_loop().run_in_executor(self.booker, fn, records)
+        try:
+            return await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            await asyncio.wait([fut])
+            raise
+
+
+def install_agents(app: faust.App, settings: Settings, ledger: Ledger) -> None:
+    raw = dict(key_serializer="raw", value_serializer="raw")
+    purchases = app.topic(settings.topic(PURCHASES), **raw)
+    suppliers = app.topic(settings.topic(SUPPLIERS), **raw)
+    rejected = app.topic(settings.topic(REJECTED), **raw)
+    outbox = Outbox(ledger.engine, rejected, ledger.blocking)
+
+    async def consume(stream, fn, topic):
+        try:
+            async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+                result = await ledger.commit(fn, [_record(e.message) for e in events])
+                ledger.stats.add(topic, result)
+                if result.rejected:
+                    await publish_rejections()
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            # Faust would ack the batch on the way out and its offsets would be committed unbooked.
+            # Dying here keeps them uncommitted; the restarted worker books them again.
+            log.critical("unexpected error while booking; stopping without committing offsets", exc_info=True)
+            logging.shutdown()
+            os._exit(70)
+
+    @app.agent(purchases, name="kuota.book_purchases")
+    async def book_purchases(stream):
+        await consume(stream, booker.book_purchases, purchases.get_topic_name())
+
+    @app.agent(suppliers, name="kuota.register_suppliers")
+    async def register_suppliers(stream):
+        await consume(stream, booker.register_suppliers, suppliers.get_topic_name())
+
+    async def publish_rejections():
+        # Rejections are already kept in the ledger; a failed send is retried by the timer.
+        try:
+            await outbox.flush()
+        except Exception as exc:
+            log.warning("could not publish rejections yet, will retry: %r", exc)
+
+    @app.timer(5.0)
+    async def publish_leftover_rejections():
+        await publish_rejections()
+
+    @app.timer(10.0)
+    async def report_progress():
+        if line := ledger.stats.line():
+            log.info("%s", line)
+
+
+def _record(message) -> Record:
+    return Record(message.topic, message.partition, message.offset, message.value, message.key)

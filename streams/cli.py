@@ -1,0 +1,149 @@
+"""The `kuota` command line: thin commands that translate arguments into calls."""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ledger.errors import KuotaError
+from streams.settings import Settings
+
+app = typer.Typer(help="kuota: UMKM procurement quota ledger / buku besar kuota UMKM.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+# Piped output (tests, files) gets a wide console so tables do not wrap figures.
+console = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Granularity(StrEnum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+
+
+@app.command()
+def up() -> None:
+    """Embedded broker + worker in the foreground; Ctrl-C stops everything cleanly."""
+    from streams.broker import broker_for
+    from streams.worker import run_worker
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with broker_for(settings) as broker:
+        if broker:
+            console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
+        console.print(f"ledger: {settings.ledger_url}")
+        run_worker(settings)
+
+
+@app.command()
+def worker() -> None:
+    """A worker only, against KUOTA_BROKER (scale out by starting more)."""
+    from streams.worker import run_worker
+
+    run_worker(Settings())
+
+
+@app.command()
+def broker() -> None:
+    """Only the embedded broker, in the foreground."""
+    import time
+
+    from streams.broker import EmbeddedBroker
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedBroker(settings.bootstrap[0], settings.data_dir / "broker.log") as b:
+        console.print(f"embedded broker on {b.bootstrap}; Ctrl-C stops it")
+        try:
+            while b.process and b.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the ledger schema (Alembic)."""
+    from ledger.db import migrate as run
+
+    settings = Settings()
+    run(settings.ledger_url)
+    console.print(f"ledger schema up to date: {settings.ledger_url}")
+
+
+@app.command()
+def emit(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, one event per line"),
+    validate: bool = typer.Option(True, help="validate each line first; --no-validate sends as is"),
+) -> None:
+    """Send events to their topics (purchases or suppliers) with a Kafka producer."""
+    from streams.emit import emit_file, print_summary
+
+    summary = emit_file(Settings(), file, validate=validate)
+    print_summary(console, summary)
+    raise typer.Exit(1 if summary.invalid else 0)
+
+
+@app.command()
+def demo(
+    purchases: int = typer.Option(40_000, help="purchase records to generate"),
+    suppliers: int = typer.Option(3_000, help="suppliers to generate"),
+    seed: int = typer.Option(2024),
+    timeout: float = typer.Option(240.0, help="seconds to wait for the ledger to catch up"),
+) -> None:
+    """Generate a realistic year, stream it through the real broker, and show what happened."""
+    from streams.demo import run_demo
+
+    raise typer.Exit(run_demo(Settings(), console, purchases=purchases, suppliers=suppliers, seed=seed,
+                              timeout=timeout))
+
+
+@app.command()
+def report(
+    period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    buyer: str | None = typer.Option(None, help="one buyer id"),
+    kind: str | None = typer.Option(None, help="agency or company"),
+    lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
+) -> None:
+    """Spend per buyer and period: total, eligible (UMKM and cooperatives) and share."""
+    from streams.reporting import print_spend
+
+    print_spend(Settings(), console, period=period.value, fmt=fmt.value, buyer=buyer, kind=kind, lang=lang)
+
+
+@app.command()
+def audit() -> None:
+    """Check the books: every record accounted for, positions equal to a recount of entries."""
+    from streams.reporting import print_audit
+
+    raise typer.Exit(print_audit(Settings(), console))
+
+
+@app.command()
+def bench(
+    events: int = typer.Option(100_000, help="purchase events to stream"),
+    database_url: str | None = typer.Option(None, help="ledger URL; default a fresh SQLite file"),
+    workers: int = typer.Option(2, help="worker processes in one consumer group"),
+) -> None:
+    """Throughput end to end (produced -> committed in the ledger) against the raw consume rate."""
+    from streams.bench import run_bench
+
+    run_bench(Settings(), console, events=events, database_url=database_url, workers=workers)
+
+
+def main() -> None:
+    try:
+        app()
+    except KuotaError as exc:
+        err.print(f"[red]kuota:[/] {exc}")
+        sys.exit(2)
