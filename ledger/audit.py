@@ -57,15 +57,15 @@ def _accounting(session: Session, report: AuditReport) -> None:
 
 def _positions(session: Session, report: AuditReport) -> None:
     entries = session.execute(select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period,
-                                     Entry.booked_on, Entry.amount)).all()
+                                     Entry.channel, Entry.booked_on, Entry.amount)).all()
     histories = load_histories(session, {e.supplier_id for e in entries})
     expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for buyer, region, supplier, period, day, amount in entries:
+    for buyer, region, supplier, period, channel, day, amount in entries:
         cls = class_on(histories.get(supplier, []), day, region)
-        acc = expected[(buyer, period, cls.scale, cls.cooperative, cls.local)]
+        acc = expected[(buyer, period, channel, cls.scale, cls.cooperative, cls.local)]
         acc[0] += amount
         acc[1] += 1
-    stored = {(p.buyer_id, p.period, p.scale, bool(p.cooperative), bool(p.local)): [p.amount, p.entries]
+    stored = {(p.buyer_id, p.period, p.channel, p.scale, bool(p.cooperative), bool(p.local)): [p.amount, p.entries]
               for p in session.scalars(select(Position))}
     for key in sorted(set(expected) | set(stored)):
         want, have = expected.get(key, [0, 0]), stored.get(key, [0, 0])

@@ -14,7 +14,7 @@ from ledger.eligibility import class_on
 from ledger.fingerprint import fingerprint
 from ledger.intake import Intake, Record
 from ledger.models import Buyer, Entry
-from ledger.periods import local_date, month_of
+from ledger.periods import local_date, month_end, month_of
 from ledger.positions import Deltas
 from ledger.registry import _chunks, load_histories
 from schemas.codes import RejectReason
@@ -96,7 +96,7 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         known[ev.event_id] = _original(row)
         rows.append(row)
         cls = class_on(histories.get(row["supplier_id"], []), row["booked_on"], row["region"])
-        deltas.add(row["buyer_id"], row["period"], cls, row["amount"])
+        deltas.add(row["buyer_id"], row["period"], row["channel"], cls, row["amount"])
         intake.applied(rec, ev.event_id)
 
     if rows:
@@ -111,7 +111,8 @@ def _purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
     return dict(
         event_id=ev.event_id, fingerprint=fp, kind="purchase", buyer_id=ev.buyer.id, region=ev.buyer.region,
         supplier_id=ev.supplier_id, amount=ev.amount, channel=ev.channel.value, occurred_at=ev.occurred_at,
-        booked_on=day, period=month_of(day), recorded_at=now, reverses=None, reference=ev.reference,
+        booked_on=day, period=month_of(day), recorded_at=now, late=now >= month_end(day, ev.buyer.region),
+        reverses=None, reference=ev.reference,
         note=None, lines=lines,
     )
 
@@ -130,7 +131,7 @@ def _reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Origin
         event_id=ev.event_id, fingerprint=fp, kind="reversal", buyer_id=original.buyer_id,
         region=original.region, supplier_id=original.supplier_id, amount=-amount, channel=original.channel,
         occurred_at=ev.occurred_at, booked_on=original.booked_on, period=original.period, recorded_at=now,
-        reverses=ev.reverses, reference=None, note=ev.reason, lines=None,
+        late=now >= month_end(original.booked_on, original.region), reverses=ev.reverses, reference=None, note=ev.reason, lines=None,
     ), None
 
 

@@ -61,6 +61,8 @@ class Entry(Base):
     booked_on: Mapped[date] = mapped_column(Date)
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM of booked_on
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Recorded after its month had closed in the buyer's region: booked into that month all the same.
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
     reverses: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(String(200))
@@ -112,12 +114,15 @@ class Registration(Base):
 
 
 class Position(Base):
-    """Running net spend per buyer, month and supplier class on the purchase date."""
+    """Running net spend per buyer, month, channel and supplier class on the purchase date.
+
+    The channel is part of the key because programs may leave a channel out of their base."""
 
     __tablename__ = "positions"
 
     buyer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
     scale: Mapped[str] = mapped_column(String(16), primary_key=True)
     cooperative: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     local: Mapped[bool] = mapped_column(Boolean, primary_key=True)
@@ -168,3 +173,86 @@ class Rejection(Base):
         UniqueConstraint("epoch", "topic", "partition", "offset", name="uq_rejections_position"),
         Index("ix_rejections_unpublished", "published_at"),
     )
+
+
+class Target(Base):
+    """A program or a declared budget from `kuota.targets.v1`. Kept whole and never overwritten:
+    the one in force per key is the latest by occurred_at (then arrival)."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(32))  # program.defined | budget.declared
+    key: Mapped[str] = mapped_column(String(200))  # program:<id> | budget:<agency>:<year>
+    body: Mapped[str] = mapped_column(Text)  # the event as JSON
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_targets_key", "key", "occurred_at"),)
+
+
+class Standing(Base):
+    """The last evaluated status of a buyer (or `*`, all covered buyers) in a program and period."""
+
+    __tablename__ = "standings"
+
+    program_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    buyer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2024, 2024-Q1 or 2024-03
+    status: Mapped[str | None] = mapped_column(String(16))
+    actual: Mapped[int] = mapped_column(BigInteger)
+    required: Mapped[int] = mapped_column(BigInteger)
+    shortfall: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    base: Mapped[int | None] = mapped_column(BigInteger)  # total (share) or budget (share of budget)
+    share_bp: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(String(2))
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Alert(Base):
+    """One change of status; the outbox of `kuota.alerts.v1` and of webhooks."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(200), unique=True)
+    program_id: Mapped[str] = mapped_column(String(64))
+    buyer_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(7))
+    status: Mapped[str] = mapped_column(String(16))
+    previous: Mapped[str | None] = mapped_column(String(16))
+    actual: Mapped[int] = mapped_column(BigInteger)
+    required: Mapped[int] = mapped_column(BigInteger)
+    shortfall: Mapped[int] = mapped_column(BigInteger)
+    share_bp: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(String(2))
+    late: Mapped[bool] = mapped_column(Boolean)  # detected after the period had closed
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_alerts_unpublished", "published_at"),
+        Index("ix_alerts_program_buyer", "program_id", "buyer_id", "period"),
+    )
+
+
+class Delivery(Base):
+    """One attempt to deliver an alert to a webhook URL."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    attempt: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (Index("ix_alert_deliveries_alert_url", "alert_id", "url"),)

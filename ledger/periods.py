@@ -14,6 +14,12 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def month_end(day: date, region: str) -> datetime:
+    """The moment the month of `day` closes in the region: the first instant of the next month."""
+    year, month = divmod(day.year * 12 + day.month, 12)
+    return datetime(year, month + 1, 1, tzinfo=region_timezone(region))
+
+
 def period_of(month: str, granularity: str) -> str:
     """Roll a `YYYY-MM` month up to `YYYY`, `YYYY-Qn` or keep it."""
     year, mm = month.split("-")

@@ -1,4 +1,4 @@
-"""Position deltas: running totals per buyer, month and supplier class."""
+"""Position deltas: running totals per buyer, month, channel and supplier class."""
 
 from collections import defaultdict
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ledger.eligibility import SupplierClass
 from ledger.models import Position
 
-Key = tuple[str, str, SupplierClass]  # buyer_id, period, class on the purchase date
+Key = tuple[str, str, str, SupplierClass]  # buyer_id, period, channel, class on the purchase date
 
 
 class Deltas:
@@ -17,16 +17,17 @@ class Deltas:
     def __init__(self) -> None:
         self._changes: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
 
-    def add(self, buyer_id: str, period: str, cls: SupplierClass, amount: int, entries: int = 1) -> None:
-        change = self._changes[(buyer_id, period, cls)]
+    def add(self, buyer_id: str, period: str, channel: str, cls: SupplierClass, amount: int,
+            entries: int = 1) -> None:
+        change = self._changes[(buyer_id, period, channel, cls)]
         change[0] += amount
         change[1] += entries
 
     def apply(self, session: Session) -> None:
         rows = [
-            {"buyer_id": b, "period": p, "scale": c.scale, "cooperative": c.cooperative,
+            {"buyer_id": b, "period": p, "channel": ch, "scale": c.scale, "cooperative": c.cooperative,
              "local": c.local, "amount": amount, "entries": n}
-            for (b, p, c), (amount, n) in sorted(self._changes.items(), key=_order)
+            for (b, p, ch, c), (amount, n) in sorted(self._changes.items(), key=_order)
             if amount or n
         ]
         if not rows:
@@ -34,7 +35,7 @@ class Deltas:
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(Position.__table__)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["buyer_id", "period", "scale", "cooperative", "local"],
+            index_elements=["buyer_id", "period", "channel", "scale", "cooperative", "local"],
             set_={"amount": stmt.table.c.amount + stmt.excluded.amount,
                   "entries": stmt.table.c.entries + stmt.excluded.entries},
         )
@@ -43,5 +44,5 @@ class Deltas:
 
 def _order(item):
     # A stable order of upserts keeps concurrent workers from deadlocking on PostgreSQL.
-    (buyer, period, cls), _ = item
-    return (buyer, period, cls.scale, cls.cooperative, cls.local)
+    (buyer, period, channel, cls), _ = item
+    return (buyer, period, channel, cls.scale, cls.cooperative, cls.local)

@@ -8,8 +8,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from ledger import booking, registry
+from ledger import booking, registry, targets
 from ledger.db import lock_registry
+from ledger.evaluation import evaluate_all
 from ledger.intake import BatchResult, Intake, Record, unseen
 
 log = logging.getLogger("kuota.ledger")
@@ -28,15 +29,35 @@ class Recorder:
     def register_suppliers(self, records: list[Record]) -> BatchResult:
         return self._run(records, registry.prepare, registry.register, exclusive=True)
 
+    def register_targets(self, records: list[Record]) -> BatchResult:
+        return self._run(records, targets.prepare, targets.register, exclusive=False)
+
+    def evaluate(self, now: datetime | None = None) -> list[dict]:
+        """Evaluate every program in force; the alerts raised are committed with the standings."""
+        now = now or datetime.now(timezone.utc)
+
+        def once() -> list[dict]:
+            with Session(self.engine) as session, session.begin():
+                return evaluate_all(session, now)
+        return self._retrying(once, "the evaluation")
+
     def _run(self, records, prepare, step, *, exclusive: bool) -> BatchResult:
-        """Retry until committed: a database outage pauses the worker, it never skips a record."""
         now = datetime.now(timezone.utc)
         prepared = prepare(records, now)  # no database needed: outside the transaction, once
-        delay, attempt = self.retry_delay, 0
+        return self._retrying(lambda: self._once(prepared, step, exclusive, now),
+                              f"the batch of {len(records)} records")
+
+    def _retrying(self, once, what: str):
+        """Retry until committed: a database outage pauses the worker, it never skips a record."""
+        delay, attempt, outage_since = self.retry_delay, 0, None
         while True:
             attempt += 1
             try:
-                return self._once(prepared, step, exclusive, now)
+                result = once()
+                if outage_since is not None:
+                    log.warning("database available again after %.1fs and %d attempts; %s is committed, "
+                                "none skipped", time.monotonic() - outage_since, attempt, what)
+                return result
             except IntegrityError as exc:  # another worker booked the same event_id first
                 if attempt >= 10:
                     raise
@@ -45,6 +66,8 @@ class Recorder:
             except (OperationalError, DBAPIError) as exc:
                 if not _is_transient(exc):
                     raise
+                outage_since = outage_since or time.monotonic()
+                self.engine.dispose()  # pooled connections died with the server; never hand them out again
                 log.error("database unavailable (attempt %d), retrying in %.1fs: %s",
                           attempt, delay, str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
                 time.sleep(delay)

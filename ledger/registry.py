@@ -72,14 +72,15 @@ def _reclassify(session: Session, old: History, new: History, supplier_ids: set[
     deltas = Deltas()
     for chunk in _chunks(sorted(supplier_ids), 900):
         entries = session.execute(
-            select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.booked_on, Entry.amount)
+            select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.channel, Entry.booked_on,
+                   Entry.amount)
             .where(Entry.supplier_id.in_(chunk))
         )
-        for buyer, region, sid, period, day, amount in entries:
+        for buyer, region, sid, period, channel, day, amount in entries:
             before, after = class_on(old.get(sid, []), day, region), class_on(new[sid], day, region)
             if before != after:
-                deltas.add(buyer, period, before, -amount, -1)
-                deltas.add(buyer, period, after, amount, 1)
+                deltas.add(buyer, period, channel, before, -amount, -1)
+                deltas.add(buyer, period, channel, after, amount, 1)
     deltas.apply(session)
 
 

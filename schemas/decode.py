@@ -6,12 +6,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from schemas.codes import RejectReason
 from schemas.events import Event, PurchaseEvent, SupplierRegistered
+from schemas.targets import TARGET_EVENT
 
 MAX_RECORD_BYTES = 1_000_000
 
 _ADAPTERS: dict[str, TypeAdapter] = {
     "purchases": TypeAdapter(PurchaseEvent),
     "suppliers": TypeAdapter(SupplierRegistered),
+    "targets": TARGET_EVENT,
 }
 
 
@@ -24,7 +26,7 @@ class Invalid:
 
 
 def decode(kind: str, raw: bytes | None) -> Event | Invalid:
-    """Validate one record of an input topic (`purchases` or `suppliers`)."""
+    """Validate one record of an input topic (`purchases`, `suppliers` or `targets`)."""
     if raw is None:
         return Invalid(RejectReason.INVALID_JSON, ("empty record (no value)",))
     if len(raw) > MAX_RECORD_BYTES:

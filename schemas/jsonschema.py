@@ -11,7 +11,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
-from schemas.outputs import EventRejected
+from schemas.outputs import ComplianceAlert, EventRejected
+from schemas.targets import RULES as TARGET_RULES
+from schemas.targets import BudgetDeclared, ProgramDefined
 
 BASE_URI = "https://kuota.id/schemas/v1/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -23,6 +25,9 @@ _MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "purchase.reversed": (PurchaseReversed, "validation"),
     "supplier.registered": (SupplierRegistered, "validation"),
     "event.rejected": (EventRejected, "serialization"),
+    "program.defined": (ProgramDefined, "validation"),
+    "budget.declared": (BudgetDeclared, "validation"),
+    "compliance.alert": (ComplianceAlert, "serialization"),
 }
 
 # Rules the models enforce that JSON Schema cannot state (or states more loosely):
@@ -44,6 +49,7 @@ _RULES: dict[str, tuple[str, ...]] = {
     "event.rejected": (
         "`raw` is the record as UTF-8 text, or base64 when `raw_encoding` is `base64`.",
     ),
+    **TARGET_RULES,
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class EventRejected(BaseModel):
@@ -23,3 +23,36 @@ class EventRejected(BaseModel):
     raw: str
     raw_encoding: Literal["utf-8", "base64"] = "utf-8"
     event_id: str | None = None
+
+
+AlertStatus = Literal["breach", "at_risk", "recovered", "met"]
+
+
+class ComplianceAlert(BaseModel):
+    """A change of a buyer's status in a program and period. Written to `kuota.alerts.v1`, key buyer id.
+
+    One alert per change of status: the same status is never announced twice for the same
+    buyer, program and period, across restarts, replays and rebalances. `alert_id` is stable
+    (`program:buyer:period:n`, n counting the changes), so a consumer can drop a repeated delivery.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["compliance.alert"] = "compliance.alert"
+    schema_version: Literal[1] = 1
+    alert_id: str
+    program: str = Field(description="program_id of the program")
+    buyer_id: str = Field(description="the buyer, or `*` for a program judged on all covered buyers together")
+    period: str = Field(description="`2024`, `2024-Q1` or `2024-03`, cut in the program region's time zone")
+    status: AlertStatus
+    previous_status: AlertStatus | None = Field(default=None, description="the status before this change")
+    actual: int = Field(description="eligible spend in whole rupiah")
+    required: int = Field(description="what the threshold asks for, in whole rupiah")
+    shortfall: int = Field(description="required - actual, never negative, in whole rupiah")
+    share: str | None = Field(default=None, description="share programs: actual / base in percent, two "
+                              "decimals, rounded down, as text (`29.99`); absent for amount programs")
+    share_bp: int | None = Field(default=None, description="the same share in basis points (2999)")
+    grade: str | None = Field(default=None, description="A+, A, B, C, D or F by percent of goal")
+    late: bool = Field(default=False, description="detected after the period had closed")
+    as_of: datetime = Field(description="the ledger state the evaluation read")
+    detected_at: datetime

@@ -69,13 +69,13 @@ class Ledger:
         return self.rows(Entry, Entry.id)
 
     def positions(self) -> dict[tuple, int]:
-        """Non-empty positions as {(buyer, period, scale, cooperative, local): amount}."""
-        return {(p["buyer_id"], p["period"], p["scale"], p["cooperative"], p["local"]): p["amount"]
+        """Non-empty positions as {(buyer, period, channel, scale, cooperative, local): amount}."""
+        return {(p["buyer_id"], p["period"], p["channel"], p["scale"], p["cooperative"], p["local"]): p["amount"]
                 for p in self.rows(Position) if p["amount"] or p["entries"]}
 
     def by_scale(self) -> dict[str, int]:
         totals = Counter()
-        for (_, _, scale, _, _), amount in self.positions().items():
+        for (_, _, _, scale, _, _), amount in self.positions().items():
             totals[scale] += amount
         return {scale: amount for scale, amount in totals.items() if amount}
 
@@ -229,7 +229,7 @@ def test_a_reversal_is_booked_in_the_period_and_class_of_its_purchase(ledger):
     assert (refund["period"], refund["booked_on"]) == ("2024-03", date(2024, 3, 31))
     assert refund["occurred_at"].date() == date(2024, 4, 2)
     assert (refund["buyer_id"], refund["supplier_id"]) == (original["buyer_id"], original["supplier_id"])
-    assert ledger.positions() == {("B-DINKES", "2024-03", "mikro", False, True): 750_000}
+    assert ledger.positions() == {("B-DINKES", "2024-03", "e_katalog", "mikro", False, True): 750_000}
 
 
 def test_the_period_is_cut_in_the_buyers_time_zone(ledger):
@@ -333,7 +333,7 @@ def test_a_late_registration_moves_earlier_purchases_from_unregistered_to_its_sc
     assert outcome(ledger.suppliers(registration("sup-00000001", scale="kecil", valid_from="2024-03-01"))) \
         == (1, 0, {})
     assert ledger.by_scale() == {"kecil": 3_000_000, "unregistered": 4_000_000}
-    assert ledger.positions()[("B-DINKES", "2024-03", "kecil", False, True)] == 3_000_000
+    assert ledger.positions()[("B-DINKES", "2024-03", "e_katalog", "kecil", False, True)] == 3_000_000
     ledger.assert_positions_match_entries()
 
 
@@ -355,7 +355,7 @@ def test_a_late_registration_carries_partial_reversals_along(ledger):
 def test_purchases_after_a_registration_are_booked_in_its_class(ledger):
     ledger.suppliers(registration("sup-00000001", scale="mikro", region=KOTA_BEKASI))
     ledger.purchases(purchase("evt-00000001", amount=500_000))
-    assert ledger.positions() == {("B-DINKES", "2024-03", "mikro", False, False): 500_000}
+    assert ledger.positions() == {("B-DINKES", "2024-03", "e_katalog", "mikro", False, False): 500_000}
 
 
 def test_a_reclassification_moves_only_entries_on_or_after_its_valid_from(ledger):
@@ -367,9 +367,9 @@ def test_a_reclassification_moves_only_entries_on_or_after_its_valid_from(ledger
     ledger.suppliers(registration("sup-00000002", scale="besar", valid_from="2024-03-15"))
     assert ledger.by_scale() == {"kecil": 1_000_000, "besar": 6_000_000}
     assert ledger.positions() == {
-        ("B-DINKES", "2024-03", "kecil", False, True): 1_000_000,
-        ("B-DINKES", "2024-03", "besar", False, True): 2_000_000,
-        ("B-DINKES", "2024-04", "besar", False, True): 4_000_000,
+        ("B-DINKES", "2024-03", "e_katalog", "kecil", False, True): 1_000_000,
+        ("B-DINKES", "2024-03", "e_katalog", "besar", False, True): 2_000_000,
+        ("B-DINKES", "2024-04", "e_katalog", "besar", False, True): 4_000_000,
     }
     ledger.assert_positions_match_entries()
 

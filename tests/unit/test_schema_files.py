@@ -9,7 +9,8 @@ from schemas.codes import BuyerKind, Channel, CooperativeType, Scale
 from schemas.events import MAX_AMOUNT
 from schemas.jsonschema import JSON_DIR, export, render, schemas
 
-NAMES = ("purchase.recorded", "purchase.reversed", "supplier.registered", "event.rejected")
+NAMES = ("purchase.recorded", "purchase.reversed", "supplier.registered", "event.rejected",
+         "program.defined", "budget.declared", "compliance.alert")
 
 
 def committed(name: str) -> dict:

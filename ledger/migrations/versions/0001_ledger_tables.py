@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('booked_on', sa.Date(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('late', sa.Boolean(), nullable=False),
     sa.Column('reverses', sa.String(length=64), nullable=True),
     sa.Column('reference', sa.String(length=200), nullable=True),
     sa.Column('note', sa.String(length=200), nullable=True),
@@ -51,12 +52,13 @@ def upgrade() -> None:
     op.create_table('positions',
     sa.Column('buyer_id', sa.String(length=64), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('channel', sa.String(length=32), nullable=False),
     sa.Column('scale', sa.String(length=16), nullable=False),
     sa.Column('cooperative', sa.Boolean(), nullable=False),
     sa.Column('local', sa.Boolean(), nullable=False),
     sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('entries', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('buyer_id', 'period', 'scale', 'cooperative', 'local')
+    sa.PrimaryKeyConstraint('buyer_id', 'period', 'channel', 'scale', 'cooperative', 'local')
     )
     op.create_table('receipts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
