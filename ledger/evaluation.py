@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ledger.compliance import Status, evaluate, period_bounds, should_alert
 from ledger.eligibility import SupplierClass, class_on
-from ledger.models import Alert, Buyer, Entry, Position, Standing
+from ledger.models import Alert, Buyer, Entry, Evaluation, Position, Standing
 from ledger.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded
 from ledger.registry import _chunks, load_histories
 from ledger.targets import in_force
@@ -42,10 +42,12 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
     changes = {(p, b, period): n for p, b, period, n in session.execute(
         select(Alert.program_id, Alert.buyer_id, Alert.period, func.count())
         .group_by(Alert.program_id, Alert.buyer_id, Alert.period))}
-    standings, alerts = [], []
+    standings, alerts, lines = [], [], 0
     for program in programs:
         extra = exclusion_buckets(session, program)
-        for (buyer, label), fig in sorted(figures(program, buckets + extra, buyers, budgets, now).items()):
+        judged = figures(program, buckets + extra, buyers, budgets, now)
+        lines += len(judged)
+        for (buyer, label), fig in sorted(judged.items()):
             previous = held.get((program.program_id, buyer, label))
             before = Status(previous.status) if previous is not None and previous.status else None
             standing = evaluate(program, label, actual=fig.actual, total=fig.total, budget=fig.budget,
@@ -56,12 +58,13 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
                 changes[(program.program_id, buyer, label)] = n
                 _, end = period_bounds(label, region_timezone(program.region))
                 alerts.append(_alert(program, buyer, label, n, before, standing, late=now >= end, now=now))
-            if alerted or previous is None or _moved(previous, standing, fig):
+            if alerted or previous is None or _moved(previous, standing, fig, program):
                 standings.append(_standing(program, buyer, label, standing, fig, now,
                                            changed=now if alerted else (previous.changed_at if previous else None)))
     _upsert_standings(session, standings)
     if alerts:
         session.execute(Alert.__table__.insert(), alerts)
+    session.add(Evaluation(evaluated_at=now, lines=lines, alerts=len(alerts)))
     return alerts
 
 
@@ -103,19 +106,20 @@ def exclusion_buckets(session: Session, program: ProgramDefined) -> list[Bucket]
     return out
 
 
-def _moved(previous: Standing, standing, fig: Figures) -> bool:
+def _moved(previous: Standing, standing, fig: Figures, program: ProgramDefined) -> bool:
     return (previous.actual, previous.required, previous.total, previous.base) != (
-        standing.actual, standing.required, fig.total, _base(fig))
+        standing.actual, standing.required, fig.total, _base(program, fig))
 
 
-def _base(fig: Figures) -> int | None:
-    return fig.budget if fig.budget is not None else fig.total
+def _base(program: ProgramDefined, fig: Figures) -> int | None:
+    """What a share is a share of: the buyer's own total, or its budget; none for an amount."""
+    return {"share": fig.total, "share_of_budget": fig.budget}.get(program.kind)
 
 
 def _standing(program, buyer, label, standing, fig, now, changed) -> dict:
     return dict(program_id=program.program_id, buyer_id=buyer, period=label,
                 status=standing.status.value if standing.status else None, actual=standing.actual,
-                required=standing.required, shortfall=standing.shortfall, total=fig.total, base=_base(fig),
+                required=standing.required, shortfall=standing.shortfall, total=fig.total, base=_base(program, fig),
                 share_bp=standing.share_bp, grade=standing.grade, evaluated_at=now, changed_at=changed)
 
 

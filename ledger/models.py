@@ -251,8 +251,20 @@ class Delivery(Base):
     url: Mapped[str] = mapped_column(String(500))
     attempt: Mapped[int] = mapped_column(Integer)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ok: Mapped[bool] = mapped_column(Boolean)
+    ok: Mapped[bool] = mapped_column(Boolean)  # false while in flight, and for a failed attempt
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(500))
 
-    __table_args__ = (Index("ix_alert_deliveries_alert_url", "alert_id", "url"),)
+    # Inserting the attempt claims it: two workers never post the same attempt twice.
+    __table_args__ = (Index("ix_alert_deliveries_attempt", "alert_id", "url", "attempt", unique=True),)
+
+
+class Evaluation(Base):
+    """One evaluation run of the programs: when, how many status lines, how many alerts."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lines: Mapped[int] = mapped_column(Integer)
+    alerts: Mapped[int] = mapped_column(Integer)

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import os
 import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
@@ -11,9 +12,9 @@ import faust
 
 from ledger.db import make_engine
 from ledger.intake import BatchResult, Record
-from streams import booker
+from streams import alerts, booker
 from streams.outbox import Outbox
-from streams.settings import PURCHASES, REJECTED, SUPPLIERS, Settings
+from streams.settings import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS, Settings
 from streams.stats import Stats
 
 log = logging.getLogger("kuota.worker")
@@ -57,13 +58,15 @@ class Ledger:
         self.booker.submit(booker.ready)  # spawn the child now, while Faust joins its group
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
         self.stats = Stats()
+        self.changed = True  # books changed since the last evaluation (true at start: catch up)
+        self.evaluated = 0.0  # monotonic time of the last evaluation
 
     async def blocking(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
 
-    async def commit(self, fn, records: list[Record]) -> BatchResult:
+    async def commit(self, fn, *args):
         """Run one transaction to the end even if the agent is being cancelled: acks follow it."""
-        fut = asyncio.get_running_loop().run_in_executor(self.booker, fn, records)
+        fut = asyncio.get_running_loop().run_in_executor(self.booker, fn, *args)
         try:
             return await asyncio.shield(fut)
         except asyncio.CancelledError:
@@ -75,14 +78,18 @@ def install_agents(app: faust.App, settings: Settings, ledger: Ledger) -> None:
     raw = dict(key_serializer="raw", value_serializer="raw")
     purchases = app.topic(settings.topic(PURCHASES), **raw)
     suppliers = app.topic(settings.topic(SUPPLIERS), **raw)
+    targets = app.topic(settings.topic(TARGETS), **raw)
     rejected = app.topic(settings.topic(REJECTED), **raw)
+    alerts_topic = app.topic(settings.topic(ALERTS), **raw)
     outbox = Outbox(ledger.engine, rejected, ledger.blocking)
+    alert_outbox = Outbox(ledger.engine, alerts_topic, ledger.blocking, alerts.pending, alerts.mark_published)
 
     async def consume(stream, fn, topic):
         try:
             async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
                 result = await ledger.commit(fn, [_record(e.message) for e in events])
                 ledger.stats.add(topic, result)
+                ledger.changed = ledger.changed or result.applied > 0
                 if result.rejected:
                     await publish_rejections()
         except asyncio.CancelledError:
@@ -102,6 +109,34 @@ def install_agents(app: faust.App, settings: Settings, ledger: Ledger) -> None:
     async def register_suppliers(stream):
         await consume(stream, booker.register_suppliers, suppliers.get_topic_name())
 
+    @app.agent(targets, name="kuota.register_targets")
+    async def register_targets(stream):
+        await consume(stream, booker.register_targets, targets.get_topic_name())
+
+    @app.timer(settings.evaluate_every)
+    async def evaluate_programs():
+        # After a change, and once a minute anyway: period ends and pace move with the clock.
+        if not ledger.changed and time.monotonic() - ledger.evaluated < 60:
+            return
+        ledger.changed, ledger.evaluated = False, time.monotonic()
+        try:
+            raised = await ledger.commit(booker.evaluate)
+        except Exception:
+            ledger.changed = True
+            log.exception("evaluation failed; it is tried again at the next tick")
+            return
+        if raised:
+            log.info("%d compliance alert(s) raised", raised)
+            await send_alerts()
+
+    async def send_alerts():
+        # Alerts are kept in the ledger first; what cannot be sent now is sent by the timer.
+        try:
+            await alert_outbox.flush()
+            await alerts.deliver(ledger.engine, settings.webhooks, ledger.blocking)
+        except Exception as exc:
+            log.warning("could not send alerts yet, will retry: %r", exc)
+
     async def publish_rejections():
         # Rejections are already kept in the ledger; a failed send is retried by the timer.
         try:
@@ -112,6 +147,7 @@ def install_agents(app: faust.App, settings: Settings, ledger: Ledger) -> None:
     @app.timer(5.0)
     async def publish_leftover_rejections():
         await publish_rejections()
+        await send_alerts()
 
     @app.timer(10.0)
     async def report_progress():

@@ -39,6 +39,15 @@ def register_suppliers(records: list[Record]) -> BatchResult:
     return _recorder.register_suppliers(records)
 
 
+def register_targets(records: list[Record]) -> BatchResult:
+    return _recorder.register_targets(records)
+
+
+def evaluate() -> int:
+    """Evaluate the programs; the number of alerts raised."""
+    return len(_recorder.evaluate())
+
+
 def _die_with(parent: int) -> None:
     # A worker killed with SIGKILL cannot stop its child; the kernel can. A transaction the
     # child had open is rolled back and its batch is read again by the next worker.

@@ -121,6 +121,52 @@ def report(
     print_spend(Settings(), console, period=period.value, fmt=fmt.value, buyer=buyer, kind=kind, lang=lang)
 
 
+targets_app = typer.Typer(help="Programs and budgets on kuota.targets.v1 / program dan pagu.", no_args_is_help=True)
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("apply")
+def targets_apply(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="TOML or YAML files"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate and show the events, send nothing"),
+) -> None:
+    """Validate officer files ([[program]], [[budget]]) and publish them as target events."""
+    from streams.compliance import apply_targets, print_applied, targets_from
+
+    if dry_run:
+        print_applied(console, [ev for f in files for ev in targets_from(f)])
+        return
+    print_applied(console, apply_targets(Settings(), files))
+
+
+@app.command()
+def compliance(
+    program: str | None = typer.Option(None, help="one program_id"),
+    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
+    buyer: str | None = typer.Option(None, help="one buyer id (`*` for a combined program)"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
+) -> None:
+    """Status per program, buyer and period: actual, required, shortfall, share, status and grade."""
+    from streams.compliance import print_compliance
+
+    print_compliance(Settings(), console, program=program, period=period, buyer=buyer, fmt=fmt.value, lang=lang)
+
+
+@app.command()
+def alerts(
+    program: str | None = typer.Option(None, help="one program_id"),
+    buyer: str | None = typer.Option(None, help="one buyer id"),
+    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
+    limit: int | None = typer.Option(None, help="newest N only"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Alerts raised (one per change of status), newest first."""
+    from streams.compliance import print_alerts
+
+    print_alerts(Settings(), console, program=program, buyer=buyer, status=status, limit=limit, fmt=fmt.value)
+
+
 @app.command()
 def audit() -> None:
     """Check the books: every record accounted for, positions equal to a recount of entries."""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -15,18 +17,22 @@ from sqlalchemy.orm import Session
 
 from ledger.audit import audit
 from ledger.db import make_engine, migrate
-from ledger.models import Receipt
+from ledger.models import Alert, Evaluation, Receipt
 from ledger.money import format_rupiah
-from ledger.reports import spend
+from ledger.programs import ALL
+from ledger.reports import breakdown, compliance, spend
 from streams.bench import free_port
 from streams.broker import EmbeddedBroker
 from streams.demo_data import DemoData, generate
 from streams.producer import make_producer
 from streams.reporting import share_text
-from streams.settings import PURCHASES, SUPPLIERS, Settings
+from streams.compliance import apply_targets
+from streams.settings import PURCHASES, SUPPLIERS, TARGETS, Settings
 from streams.topics import ensure_topics
 
 TOP = 10
+PROGRAM_DIR = Path(__file__).resolve().parents[1] / "examples" / "programs"
+PROGRAM_FILES = sorted(PROGRAM_DIR.glob("*.toml"))
 
 
 def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int, seed: int, timeout: float) -> int:
@@ -45,12 +51,18 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
         ensure_topics(settings)
         worker = _start_worker(settings)
         try:
+            programs = apply_targets(settings, PROGRAM_FILES)
+            console.print(f"program / programs: {len(programs)} target events from {PROGRAM_DIR.name}/ "
+                          f"({', '.join(p.program_id for p in programs if p.type == 'program.defined')})")
             sent = _send(settings, data)
+            sent[settings.topic(TARGETS)] = len(programs)
             console.print(f"terkirim / sent: {sum(sent.values()):,} records "
                           f"({sent[settings.topic(PURCHASES)]:,} purchases, "
                           f"{sent[settings.topic(SUPPLIERS)]:,} supplier registrations) "
                           f"via {settings.broker}")
             if not _wait(settings, sent, worker, console, timeout):
+                return 1
+            if not _wait_for_evaluation(settings, worker, console, timeout):
                 return 1
         finally:
             _stop(worker)
@@ -98,6 +110,25 @@ def _wait(settings: Settings, sent: Counter, worker: subprocess.Popen, console: 
             time.sleep(0.25)
 
 
+def _wait_for_evaluation(settings: Settings, worker: subprocess.Popen, console: Console, timeout: float) -> bool:
+    """The worker evaluates the programs a few seconds after the books change; wait for the first
+    evaluation that started after the last record was booked."""
+    engine = make_engine(settings.ledger_url)
+    deadline = time.monotonic() + timeout
+    with console.status("menilai program / evaluating programs..."):
+        while True:
+            with Session(engine) as s:
+                booked = s.scalar(select(func.max(Receipt.received_at)))
+                evaluated = s.scalar(select(func.max(Evaluation.evaluated_at)))
+            if booked is not None and evaluated is not None and evaluated > booked:
+                return True
+            if worker.poll() is not None or time.monotonic() > deadline:
+                console.print(f"[red]the worker did not evaluate the programs in time[/]; "
+                              f"see {settings.data_dir}/worker.log")
+                return False
+            time.sleep(0.25)
+
+
 def _stop(worker: subprocess.Popen) -> None:
     if worker.poll() is None:
         worker.send_signal(signal.SIGTERM)
@@ -126,6 +157,44 @@ def _summary(url: str, console: Console, data: DemoData) -> bool:
         table.add_row(line.buyer_id, line.name or "", line.period, format_rupiah(line.total),
                       format_rupiah(line.eligible), share_text(line))
     console.print(table)
+    _programs_summary(url, console)
     verdict = "[green]AUDIT OK[/]" if report.ok else "[red]AUDIT FAILED[/]: " + "; ".join(report.problems[:5])
     console.print(verdict)
     return report.ok
+
+
+def _programs_summary(url: str, console: Console) -> None:
+    with Session(make_engine(url)) as session:
+        lines = compliance(session)
+        raised = session.execute(select(Alert.program_id, Alert.status, func.count())
+                                 .group_by(Alert.program_id, Alert.status)
+                                 .order_by(Alert.program_id, Alert.status)).all()
+        parts = {x.program_id: breakdown(session, x.program_id, x.period, datetime.now(timezone.utc))
+                 for x in lines if x.buyer_id == ALL}
+    by_program: dict[str, list] = {}
+    for x in lines:
+        by_program.setdefault(x.program_id, []).append(x)
+    for program_id, rows in by_program.items():
+        console.print(f"[bold]{program_id}[/] — {rows[0].program}")
+        statuses = Counter(r.status or "-" for r in rows)
+        grades = Counter(r.grade or "-" for r in rows)
+        console.print("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+                      + " | nilai / grade: " + ", ".join(f"{k} {v}" for k, v in sorted(grades.items())))
+        table = Table("pembeli / buyer", "periode", "realisasi / actual", "wajib / required", "porsi / share",
+                      "status", "nilai / grade")
+        for r in rows[:TOP]:
+            table.add_row(r.buyer_id if r.buyer_id != ALL else "semua / all", r.period, format_rupiah(r.actual),
+                          format_rupiah(r.required), share_text_of(r), r.status or "-", r.grade or "-")
+        console.print(table)
+        if program_id in parts:
+            part = Table("OPD", "nama / name", "UMKM+koperasi lokal / eligible", title=f"{program_id}: rincian per OPD")
+            for buyer_id, name, eligible, _total in parts[program_id]:
+                part.add_row(buyer_id, name or "", format_rupiah(eligible))
+            console.print(part)
+    console.print("peringatan / alerts raised: " + (", ".join(f"{p} {s} {n}" for p, s, n in raised) or "none"))
+
+
+def share_text_of(line) -> str:
+    from ledger.money import share_text as text
+
+    return text(line.actual, line.base) if line.base else "-"

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     topic_prefix: str = Field("", description="namespace before every topic name (tests, tenants)")
     epoch: str = Field("", description="broker identity for receipts; set by the embedded broker")
     log_level: str = Field("info")
+    evaluate_every: float = Field(2.0, gt=0, description="seconds between evaluations of the programs after "
+                                  "a change; unchanged books are evaluated once a minute (period ends, pace)")
+    alert_webhooks: str = Field("", description="comma-separated URLs that receive each alert as JSON (POST)")
 
     @property
     def ledger_url(self) -> str:
@@ -31,6 +34,10 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         """The full name of a contract topic in this deployment."""
         return self.topic_prefix + name
+
+    @property
+    def webhooks(self) -> list[str]:
+        return [u.strip() for u in self.alert_webhooks.split(",") if u.strip()]
 
     @property
     def bootstrap(self) -> list[str]:

@@ -38,6 +38,8 @@ class Expected:
     totals: dict[tuple[str, int], tuple[int, int]]  # (buyer, year) -> (net spend, eligible net spend)
     monthly: dict[tuple[str, str], tuple[int, int]]  # (buyer, "YYYY-MM") -> (net spend, eligible net spend)
     per_record: dict[str, tuple[str, ...]]  # "suppliers"/"purchases"/"late_suppliers" -> outcome of each record
+    registry: "Registry"
+    ledger: "Ledger"
 
 
 def expected(data) -> Expected:
@@ -52,7 +54,8 @@ def expected(data) -> Expected:
         PURCHASES: Counter(per_record["purchases"]),
     }
     totals, monthly = spend(ledger.entries, registry)
-    return Expected(by_topic[SUPPLIERS] + by_topic[PURCHASES], by_topic, totals, monthly, per_record)
+    return Expected(by_topic[SUPPLIERS] + by_topic[PURCHASES], by_topic, totals, monthly, per_record, registry,
+                    ledger)
 
 
 # --- parsing and the schema checks the generator needs -------------------------------------------
@@ -120,6 +123,7 @@ class Row:
     valid_to: date | None
     scale: str
     cooperative: str | None
+    region: str
 
 
 class Registry:
@@ -138,18 +142,21 @@ class Registry:
         s = event["supplier"]
         valid_to = date.fromisoformat(event["valid_to"]) if event.get("valid_to") else None
         self.rows[s["id"]].append(Row(date.fromisoformat(event["valid_from"]), len(self.seen), valid_to,
-                                      scale_of(s), s.get("cooperative")))
+                                      scale_of(s), s.get("cooperative"), s["region"]))
         return APPLIED
 
-    def eligible(self, supplier_id: str, day: date) -> bool:
-        """In force on the day (not lapsed) and small, or a cooperative of any size."""
+    def eligible(self, supplier_id: str, day: date, scales=UMKM_SCALES, region: str | None = None) -> bool:
+        """In force on the day (not lapsed) and of one of `scales`, or a cooperative of any size;
+        with `region`, only a supplier registered in that region."""
         in_force = [row for row in self.rows.get(supplier_id, ()) if row.valid_from <= day]
         if not in_force:
             return False
         row = max(in_force, key=lambda r: (r.valid_from, r.seq))
         if row.valid_to is not None and day > row.valid_to:
             return False
-        return row.scale in UMKM_SCALES or row.cooperative is not None
+        if region is not None and row.region != region:
+            return False
+        return row.scale in scales or row.cooperative is not None
 
 
 def scale_of(supplier: dict) -> str:
@@ -170,6 +177,9 @@ class Entry:
     supplier_id: str
     day: date  # the purchase's local date; a reversal takes its purchase's
     amount: int  # negative for a reversal
+    channel: str
+    buyer_kind: str
+    buyer_region: str
 
 
 class Ledger:
@@ -197,7 +207,8 @@ class Ledger:
     def _purchase(self, event: dict) -> str:
         buyer = event["buyer"]
         day = local_date(event["occurred_at"], buyer["region"])
-        entry = Entry(buyer["id"], event["supplier_id"], day, event["amount"])
+        entry = Entry(buyer["id"], event["supplier_id"], day, event["amount"], event["channel"], buyer["kind"],
+                      buyer["region"])
         self.purchases[event["event_id"]] = entry
         self.remaining[event["event_id"]] = event["amount"]
         self.entries.append(entry)
@@ -215,7 +226,8 @@ class Ledger:
             return "over_reversal"
         self.remaining[target] = remaining - amount
         original = self.purchases[target]
-        self.entries.append(Entry(original.buyer_id, original.supplier_id, original.day, -amount))
+        self.entries.append(Entry(original.buyer_id, original.supplier_id, original.day, -amount, original.channel,
+                                  original.buyer_kind, original.buyer_region))
         return APPLIED
 
 
@@ -242,3 +254,18 @@ def spend(entries: list[Entry], registry: Registry):
             cell[0] += entry.amount
             cell[1] += entry.amount if counts else 0
     return ({k: (v[0], v[1]) for k, v in totals.items()}, {k: (v[0], v[1]) for k, v in monthly.items()})
+
+
+def program_spend(state: Expected, *, year: int, kind: str, region: str, scales, local: bool,
+                  excluded_channels=()) -> dict[str, tuple[int, int]]:
+    """Per buyer of `kind` in `region`: (eligible, total) net spend in `year` for a program whose
+    suppliers count by `scales` or as cooperatives, local to the region when `local`."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for e in state.ledger.entries:
+        if e.day.year != year or e.buyer_kind != kind or e.buyer_region != region or e.channel in excluded_channels:
+            continue
+        cell = sums[e.buyer_id]
+        cell[1] += e.amount
+        if state.registry.eligible(e.supplier_id, e.day, frozenset(scales), region if local else None):
+            cell[0] += e.amount
+    return {b: (v[0], v[1]) for b, v in sums.items()}

@@ -76,10 +76,18 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("error", sa.String(500), nullable=True),
     )
-    op.create_index("ix_alert_deliveries_alert_url", "alert_deliveries", ["alert_id", "url"])
+    op.create_index("ix_alert_deliveries_attempt", "alert_deliveries", ["alert_id", "url", "attempt"], unique=True)
+    op.create_table(
+        "evaluations",
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("evaluated_at", WHEN, nullable=False),
+        sa.Column("lines", sa.Integer(), nullable=False),
+        sa.Column("alerts", sa.Integer(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("evaluations")
     op.drop_table("alert_deliveries")
     op.drop_table("alerts")
     op.drop_table("standings")
