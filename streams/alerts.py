@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,7 +51,8 @@ def due(engine: Engine, urls: list[str], now: datetime, limit: int = 200) -> lis
     claimed = []
     with Session(engine) as session:
         tried = {(a, u): (n, ok, last) for a, u, n, ok, last in session.execute(
-            select(Delivery.alert_id, Delivery.url, func.count(), func.max(Delivery.ok), func.max(Delivery.attempted_at))
+            select(Delivery.alert_id, Delivery.url, func.count(), func.max(case((Delivery.ok, 1), else_=0)),
+                   func.max(Delivery.attempted_at))
             .where(Delivery.url.in_(urls)).group_by(Delivery.alert_id, Delivery.url))}
         alerts = session.scalars(select(Alert).order_by(Alert.id)).all()
     for a in alerts:
