@@ -222,3 +222,31 @@ def test_targets_keys_keep_the_latest_program(books):
     books.purchases(purchase(1, 4_000, "UMKM-1"), purchase(2, 6_000, "BIG-1"))
     assert books.evaluate() == [("alokasi-30-3216", "co-3216-mall", "2024-Q1", "breach")]
     assert target_key(events_from_document(stricter)[0]) == "program:alokasi-30-3216"
+
+
+def test_a_purchase_recorded_after_its_month_closed_is_booked_there_marked_late(books):
+    from sqlalchemy.orm import Session
+
+    from ledger.models import Entry
+
+    books.targets(SHARE_30)
+    books.purchases(purchase(1, 5_000, "UMKM-1", at="2099-12-31T23:59:00+07:00"),
+                    purchase(2, 5_000, "BIG-1"))
+    with Session(books.engine) as s:
+        late = {e.event_id: (e.period, e.late) for e in s.scalars(select(Entry))}
+    assert late == {"evt-00000001": ("2099-12", False), "evt-00000002": ("2024-02", True)}
+
+
+def test_a_period_that_closes_short_turns_into_a_breach_when_the_clock_passes_its_end(books):
+    books.targets(BEBELI)
+    books.purchases(purchase(1, 6_000, "UMKM-1", buyer="opd-3216-a", kind="agency", at="2024-05-10T10:00:00+07:00"))
+    assert books.evaluate(MID_Q2) == []  # on pace for 10,000 by the end of the year
+    just_before = datetime(2024, 12, 31, 16, 59, tzinfo=timezone.utc)  # 23:59 WIB
+    assert books.evaluate(just_before) == [("bebeli-3216-2024", "*", "2024", "at_risk")]  # off pace now
+    closed = datetime(2024, 12, 31, 17, 0, tzinfo=timezone.utc)  # midnight WIB: 2024 has closed in Bekasi
+    assert books.evaluate(closed) == [("bebeli-3216-2024", "*", "2024", "breach")]
+    late = books.recorder.evaluate  # a late purchase into the closed year lifts it, and says so
+    books.purchases(purchase(2, 4_000, "UMKM-1", buyer="opd-3216-a", kind="agency", at="2024-12-30T10:00:00+07:00"))
+    [alert] = late(closed)
+    assert (alert["status"], alert["previous"], alert["late"]) == ("recovered", "breach", True)
+    assert books.alerts() == [("*", "2024", "at_risk"), ("*", "2024", "breach"), ("*", "2024", "recovered")]
