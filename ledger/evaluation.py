@@ -76,9 +76,10 @@ def position_buckets(session: Session) -> list[Bucket]:
             for b, m, ch, scale, coop, local, amount in rows]
 
 
-def exclusion_buckets(session: Session, program: ProgramDefined) -> list[Bucket]:
+def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime | None = None) -> list[Bucket]:
     """Negative buckets for purchases (and what remains of them after reversals) that the
-    program leaves out by event id, or for their lines in an excluded category."""
+    program leaves out by event id, or for their lines in an excluded category; with `as_of`,
+    as the ledger knew them then."""
     ids = {x.event_id for x in program.exclusions if x.event_id}
     categories = {x.category for x in program.exclusions if x.category}
     if not ids and not categories:
@@ -87,15 +88,16 @@ def exclusion_buckets(session: Session, program: ProgramDefined) -> list[Bucket]
             Entry.booked_on, Entry.amount, Entry.lines)
     where = [Entry.event_id.in_(sorted(ids))] if ids else []
     where += [Entry.lines.contains(orjson.dumps({"category": c}).decode()[1:-1], autoescape=True) for c in sorted(categories)]
-    purchases = session.execute(select(*cols).where(Entry.kind == "purchase", or_(*where))).all()
+    known = [Entry.recorded_at <= as_of] if as_of is not None else []
+    purchases = session.execute(select(*cols).where(Entry.kind == "purchase", or_(*where), *known)).all()
     if not purchases:
         return []
     reversed_by: dict[str, int] = defaultdict(int)
     for chunk in _chunks(sorted(p.event_id for p in purchases), 900):
         for original, amount in session.execute(select(Entry.reverses, func.sum(Entry.amount))
-                                                .where(Entry.reverses.in_(chunk)).group_by(Entry.reverses)):
+                                                .where(Entry.reverses.in_(chunk), *known).group_by(Entry.reverses)):
             reversed_by[original] = int(amount)
-    histories = load_histories(session, {p.supplier_id for p in purchases})
+    histories = load_histories(session, {p.supplier_id for p in purchases}, as_of)
     out = []
     for p in purchases:
         gross = p.amount if p.event_id in ids else excluded_part(p.amount, orjson.loads(p.lines or "[]"), categories)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ledger.compliance import applies, counts, period_bounds
-from ledger.eligibility import SupplierClass
+from ledger.eligibility import LAPSED, UNREGISTERED, SupplierClass
 from ledger.periods import period_of
 from schemas.codes import region_timezone
 from schemas.targets import ProgramDefined
@@ -127,3 +127,20 @@ def net_excluded(excluded_gross: int, gross: int, net: int) -> int:
         return 0
     return excluded_gross * net // gross
 
+
+
+def why(program: ProgramDefined, cls: SupplierClass, channel: str, event_id: str | None = None) -> tuple[bool, str]:
+    """Whether one entry counts for a program, and the stable code of why (or why not)."""
+    if any(x.channel is not None and x.channel.value == channel for x in program.exclusions):
+        return False, "channel_excluded"
+    if event_id is not None and any(x.event_id == event_id for x in program.exclusions):
+        return False, "purchase_excluded"
+    if cls.scale == UNREGISTERED:
+        return False, "unregistered"
+    if cls.scale == LAPSED:
+        return False, "lapsed"
+    if program.eligible.local_to_region is not None and not cls.local:
+        return False, "not_local"
+    if counts(cls, program.eligible):
+        return True, "cooperative" if cls.cooperative and cls.scale not in program.eligible.scales else cls.scale
+    return False, "scale_not_counted"

@@ -19,16 +19,18 @@ from schemas.events import SupplierRegistered
 History = dict[str, list[eligibility.Registration]]
 
 
-def load_histories(session: Session, supplier_ids) -> History:
-    """Classification history of the given suppliers, in order of arrival."""
+def load_histories(session: Session, supplier_ids, as_of: datetime | None = None) -> History:
+    """Classification history of the given suppliers, in order of arrival; with `as_of`, only
+    what the ledger had recorded by then."""
     histories: History = defaultdict(list)
     ids = sorted(set(supplier_ids))
     for chunk in _chunks(ids, 900):
-        rows = session.execute(
-            select(Registration.supplier_id, Registration.scale, Registration.cooperative,
-                   Registration.region, Registration.valid_from, Registration.valid_to, Registration.id)
-            .where(Registration.supplier_id.in_(chunk)).order_by(Registration.id)
-        )
+        q = (select(Registration.supplier_id, Registration.scale, Registration.cooperative,
+                    Registration.region, Registration.valid_from, Registration.valid_to, Registration.id)
+             .where(Registration.supplier_id.in_(chunk)).order_by(Registration.id))
+        if as_of is not None:
+            q = q.where(Registration.recorded_at <= as_of)
+        rows = session.execute(q)
         for sid, scale, coop, region, vf, vt, seq in rows:
             histories[sid].append(eligibility.Registration(scale, coop, region, vf, vt, seq))
     return histories

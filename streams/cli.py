@@ -107,8 +107,19 @@ def demo(
                               timeout=timeout))
 
 
-@app.command()
+report_app = typer.Typer(help="Reports for officers / laporan. Without a subcommand: spend per buyer and period.",
+                         invoke_without_command=True)
+app.add_typer(report_app, name="report")
+
+AS_OF = typer.Option(None, "--as-of", help="what the ledger knew at this moment (RFC 3339 or YYYY-MM-DD)")
+FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv or xlsx")
+OUTPUT = typer.Option(None, "--output", "-o", help="file for xlsx (default kuota-<report>.xlsx)")
+LANG = typer.Option("id", help="id (Bahasa Indonesia) or en")
+
+
+@report_app.callback()
 def report(
+    ctx: typer.Context,
     period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
     buyer: str | None = typer.Option(None, help="one buyer id"),
@@ -116,9 +127,66 @@ def report(
     lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
 ) -> None:
     """Spend per buyer and period: total, eligible (UMKM and cooperatives) and share."""
+    if ctx.invoked_subcommand is not None:
+        return
     from streams.reporting import print_spend
 
     print_spend(Settings(), console, period=period.value, fmt=fmt.value, buyer=buyer, kind=kind, lang=lang)
+
+
+@report_app.command("overview")
+def report_overview(
+    program: str | None = typer.Option(None, help="one program_id"),
+    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
+    region: str | None = typer.Option(None, help="the programs of one region (BPS code)"),
+    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
+    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+) -> None:
+    """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade."""
+    from streams.reporting import officer_report
+
+    officer_report(Settings(), console, "overview", fmt=fmt, output=output, lang=lang, as_of=as_of,
+                   program=program, period=period, region=region, status=status)
+
+
+@report_app.command("buyer")
+def report_buyer(
+    buyer_id: str = typer.Argument(..., help="the buyer id"),
+    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
+    limit: int = typer.Option(1000, help="entries per page"), offset: int = typer.Option(0),
+    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+) -> None:
+    """One buyer down to each entry: its supplier, the supplier's class that day, and why it counted or not."""
+    from streams.reporting import officer_report
+
+    officer_report(Settings(), console, "buyer", fmt=fmt, output=output, lang=lang, as_of=as_of,
+                   buyer_id=buyer_id, period=period, limit=limit, offset=offset)
+
+
+@report_app.command("suppliers")
+def report_suppliers(
+    supplier: str | None = typer.Option(None, help="one supplier id"),
+    program: str | None = typer.Option(None, help="one program_id"),
+    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+) -> None:
+    """What each UMKM or cooperative received, and how much of it counted for each program."""
+    from streams.reporting import officer_report
+
+    officer_report(Settings(), console, "suppliers", fmt=fmt, output=output, lang=lang, as_of=as_of,
+                   supplier=supplier, program=program)
+
+
+@report_app.command("trend")
+def report_trend(
+    buyer: str | None = typer.Option(None, help="one buyer id"),
+    program: str | None = typer.Option(None, help="count as this program does (default: UMKM and cooperatives)"),
+    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+) -> None:
+    """Month by month: total spend, what counted, and the share."""
+    from streams.reporting import officer_report
+
+    officer_report(Settings(), console, "trend", fmt=fmt, output=output, lang=lang, as_of=as_of,
+                   buyer=buyer, program=program)
 
 
 targets_app = typer.Typer(help="Programs and budgets on kuota.targets.v1 / program dan pagu.", no_args_is_help=True)
@@ -185,6 +253,22 @@ def bench(
     from streams.bench import run_bench
 
     run_bench(Settings(), console, events=events, database_url=database_url, workers=workers)
+
+
+@app.command()
+def chaos(
+    scenario: str = typer.Option("all", help="crash, rebalance, db_outage, broker_restart, hostile or all"),
+    events: int = typer.Option(100_000, help="purchase events each scenario streams"),
+    kills: int = typer.Option(10, help="SIGKILLs of the worker in the crash scenario"),
+    outage: float = typer.Option(20.0, help="seconds PostgreSQL stays down in db_outage"),
+    repeat: int = typer.Option(20, help="times the hostile catalogue is sent in one burst"),
+    database_url: str | None = typer.Option(None, help="PostgreSQL to keep the ledgers in; default SQLite files"),
+) -> None:
+    """Faults on purpose: kills, rebalance, database outage, broker restart, hostile input; exact totals after."""
+    from streams.chaos import run_chaos
+
+    raise typer.Exit(run_chaos(console, scenario=scenario, events=events, kills=kills, outage=outage,
+                               repeat=repeat, database_url=database_url))
 
 
 def main() -> None:

@@ -12,11 +12,12 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from ledger.db import make_engine, migrate
-from ledger.money import format_rupiah, share_text
+from ledger.money import format_rupiah
 from ledger.reports import ComplianceLine, alerts, compliance
 from ledger.errors import KuotaError
 from schemas.targets import BudgetDeclared, ProgramDefined, events_from_document, target_key
 from streams.producer import make_producer
+from streams.render import percent
 from streams.settings import TARGETS, Settings
 from streams.topics import ensure_topics
 
@@ -93,7 +94,7 @@ def print_compliance(settings: Settings, console: Console, *, program=None, peri
     for x in lines:
         table.add_row(x.program_id, x.name or x.buyer_id, x.period, format_rupiah(x.actual),
                       format_rupiah(x.required), format_rupiah(x.shortfall),
-                      share_text(x.actual, x.base) if x.base else "-",
+                      percent(x.share_bp) if x.base else "-",
                       STATUS.get(lang, STATUS["id"]).get(x.status, x.status), x.grade or "-")
     console.print(table)
 

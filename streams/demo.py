@@ -27,6 +27,7 @@ from streams.demo_data import DemoData, generate
 from streams.producer import make_producer
 from streams.reporting import share_text
 from streams.compliance import apply_targets
+from streams.render import percent
 from streams.settings import PURCHASES, SUPPLIERS, TARGETS, Settings
 from streams.topics import ensure_topics
 
@@ -195,6 +196,5 @@ def _programs_summary(url: str, console: Console) -> None:
 
 
 def share_text_of(line) -> str:
-    from ledger.money import share_text as text
-
-    return text(line.actual, line.base) if line.base else "-"
+    # Rounded down like every compliance share: a shortfall never reads as the threshold.
+    return percent(line.share_bp) if line.base else "-"

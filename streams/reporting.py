@@ -13,6 +13,7 @@ from ledger.db import make_engine, migrate
 from ledger import money
 from ledger.money import format_rupiah
 from ledger.reports import SpendLine, spend
+from streams import manifest
 from streams.settings import Settings
 
 HEADERS = {
@@ -56,6 +57,12 @@ def print_audit(settings: Settings, console: Console) -> int:
     migrate(settings.ledger_url)
     with Session(make_engine(settings.ledger_url)) as session:
         report = audit(session)
+        gaps = manifest.gaps(settings.data_dir, session)
+    for gap in gaps:  # records a broker acknowledged and lost before any worker received them
+        shown = ", ".join(gap.missing[:5]) + (", ..." if len(gap.missing) > 5 else "")
+        report.problems.append(f"gap: {gap.file}: emitted {gap.sent}, booked {gap.booked}, gap {len(gap.missing)} "
+                               f"event ids ({shown}) the ledger never received; unless workers are still "
+                               f"catching up, re-emit {gap.file} to close it")
     table = Table("topic", "received", "applied", "duplicate", "rejected", title="kuota audit")
     for topic, c in sorted(report.by_topic.items()):
         table.add_row(topic, str(sum(c.values())), str(c["applied"]), str(c["duplicate"]), str(c["rejected"]))
@@ -67,3 +74,69 @@ def print_audit(settings: Settings, console: Console) -> int:
     for problem in report.problems[:50]:
         console.print(f"[red]AUDIT FAILED[/]: {problem}")
     return 1
+
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def parse_as_of(text: str | None):
+    """RFC 3339 with offset, or a date (the end of that day, WIB)."""
+    from datetime import datetime, time, timedelta, timezone
+
+    from streams.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text).date()
+            return datetime.combine(day, time(23, 59, 59, 999999), timezone(timedelta(hours=7)))
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of {text!r}: not a date or an RFC 3339 time") from exc
+    if moment.tzinfo is None:
+        raise UsageError(f"--as-of {text!r}: give the offset, e.g. 2024-03-31T23:59:59+07:00")
+    return moment
+
+
+def officer_report(settings: Settings, console: Console, name: str, *, fmt: str, output, lang: str,
+                   as_of: str | None, **args) -> None:
+    from pathlib import Path
+
+    from ledger import readside
+    from streams import officer_reports, render
+    from streams.errors import UsageError
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
+    moment = parse_as_of(as_of)
+    migrate(settings.ledger_url)
+    with Session(make_engine(settings.ledger_url)) as session:
+        if name == "overview":
+            rep = officer_reports.overview(readside.overview(session, as_of=moment, **args), as_of=moment, lang=lang,
+                                           **args)
+        elif name == "buyer":
+            detail = readside.buyer_detail(session, args.pop("buyer_id"), as_of=moment, **args)
+            if detail is None:
+                raise UsageError("no such buyer in the ledger")
+            rep = officer_reports.buyer(detail, as_of=moment, lang=lang)
+        elif name == "suppliers":
+            from ledger.targets import in_force
+
+            programs = [p.program_id for p in in_force(session, moment)[0] if args["program"] in (None, p.program_id)]
+            rep = officer_reports.suppliers(readside.supplier_view(session, as_of=moment, **args), programs,
+                                            as_of=moment, lang=lang)
+        else:
+            rep = officer_reports.trend(readside.trend(session, as_of=moment, **args), as_of=moment, lang=lang, **args)
+    if fmt == "json":
+        sys.stdout.write(render.as_json(rep).decode())
+    elif fmt == "csv":
+        sys.stdout.write(render.as_csv(rep))
+    elif fmt == "xlsx":
+        from streams.xlsx import workbook
+
+        path = Path(output or f"kuota-{name}.xlsx")
+        path.write_bytes(workbook(rep, lang))
+        console.print(f"{len(rep.rows)} baris / rows -> {path}")
+    else:
+        console.print(render.as_table(rep, lang))
