@@ -271,6 +271,19 @@ def chaos(
                                repeat=repeat, database_url=database_url))
 
 
+@app.command("bench-reports")
+def bench_reports(
+    entries: int = typer.Option(1_000_000, help="purchases in the ledger"),
+    database_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                                     help="PostgreSQL database; a scratch schema is made and dropped"),
+    repeat: int = typer.Option(50, help="requests to time"),
+) -> None:
+    """Median response time of the compliance overview over a large ledger."""
+    from streams.bench_reports import run
+
+    run(console, entries=entries, database_url=database_url, repeat=repeat)
+
+
 def main() -> None:
     try:
         app()
