@@ -31,7 +31,9 @@ class Granularity(StrEnum):
 
 @app.command()
 def up() -> None:
-    """Embedded broker + worker in the foreground; Ctrl-C stops everything cleanly."""
+    """Embedded broker + worker + API and dashboard in the foreground; Ctrl-C stops everything cleanly."""
+    from ledger.db import migrate
+    from streams import web
     from streams.broker import broker_for
     from streams.worker import run_worker
 
@@ -41,7 +43,22 @@ def up() -> None:
         if broker:
             console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
         console.print(f"ledger: {settings.ledger_url}")
-        run_worker(settings)
+        migrate(settings.ledger_url)
+        api = web.start_child(settings)  # prints its address once listening
+        try:
+            run_worker(settings)
+        finally:
+            web.stop_child(api)
+
+
+@app.command()
+def serve(
+    migrate_first: bool = typer.Option(True, "--migrate/--no-migrate", help="bring the ledger schema up first"),
+) -> None:
+    """The officers' API and dashboard only, at KUOTA_API_HOST:KUOTA_API_PORT; reads the ledger."""
+    from streams.web import serve as run
+
+    run(Settings(), console, migrate_first=migrate_first)
 
 
 @app.command()

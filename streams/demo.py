@@ -192,7 +192,9 @@ def _programs_summary(url: str, console: Console) -> None:
             for buyer_id, name, eligible, _total in parts[program_id]:
                 part.add_row(buyer_id, name or "", format_rupiah(eligible))
             console.print(part)
-    console.print("peringatan / alerts raised: " + (", ".join(f"{p} {s} {n}" for p, s, n in raised) or "none"))
+    console.print(f"peringatan / alerts raised: {sum(n for _, _, n in raised)}")
+    for program_id, status, n in raised:
+        console.print(f"  alert {program_id} {status}: {n}")
 
 
 def share_text_of(line) -> str:

@@ -26,6 +26,7 @@ class Report:
     columns: list[Column]
     rows: list[dict]
     about: dict[str, str] = field(default_factory=dict)  # program, period, as of ... for the header sheet
+    totals: tuple[str, ...] = ()  # rupiah columns summed in a last row of the XLSX
 
 
 def as_json(report: Report) -> bytes:
@@ -74,4 +75,6 @@ def _plain(value, column: Column):
         return ""
     if column.kind == "bp":
         return percent(value, ".").rstrip("%")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return value

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     evaluate_every: float = Field(2.0, gt=0, description="seconds between evaluations of the programs after "
                                   "a change; unchanged books are evaluated once a minute (period ends, pace)")
     alert_webhooks: str = Field("", description="comma-separated URLs that receive each alert as JSON (POST)")
+    api_host: str = Field("127.0.0.1", description="address the officers' API and dashboard listen on")
+    api_port: int = Field(8000, ge=1, le=65535, description="port of the officers' API and dashboard")
 
     @property
     def ledger_url(self) -> str:

@@ -32,6 +32,12 @@ def workbook(report: Report, lang: str = "id") -> bytes:
         cell.font = Font(bold=True)
     for row in report.rows:
         data.append([_cell(row.get(c.key), c.kind) for c in report.columns])
+    if report.totals:
+        sums = [sum(r.get(c.key) or 0 for r in report.rows) if c.key in report.totals else None
+                for c in report.columns]
+        data.append(["Jumlah" if lang == "id" else "Total"] + sums[1:])
+        for cell in data[data.max_row]:
+            cell.font = Font(bold=True)
     for i, column in enumerate(report.columns, start=1):
         letter = get_column_letter(i)
         data.column_dimensions[letter].width = max(12, min(48, len(column.id) + 4))
@@ -54,4 +60,6 @@ def _cell(value, kind: str):
         return value / 10_000
     if isinstance(value, (dict, list, tuple)):
         return str(value)
+    if isinstance(value, datetime):  # spreadsheets keep no time zone: UTC text, unambiguous
+        return value.isoformat()
     return value

@@ -1,0 +1,177 @@
+"""Shapes of the officers' API responses (OpenAPI). Money is integer rupiah; shares in basis points."""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Health(BaseModel):
+    ledger: str
+    last_evaluation: datetime | None
+
+
+class Programs(BaseModel):
+    total: int
+    items: list[dict[str, Any]]
+
+
+class ComplianceRow(BaseModel):
+    program_id: str
+    program: str
+    kind: str
+    buyer_id: str
+    name: str | None
+    region: str | None
+    period: str
+    actual: int
+    required: int
+    shortfall: int
+    total: int
+    base: int | None
+    share_bp: int | None
+    status: str | None
+    grade: str | None
+    changed_at: datetime | None
+
+
+class Totals(BaseModel):
+    actual: int
+    required: int
+    shortfall: int
+    total: int
+
+
+class Compliance(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    totals: Totals  # over every row that matches the filters, not only this page
+    items: list[ComplianceRow]
+
+
+class HistoryStep(BaseModel):
+    status: str
+    detected_at: datetime
+
+
+class AlertRow(BaseModel):
+    alert_id: str
+    program: str
+    buyer_id: str
+    period: str
+    status: str
+    previous_status: str | None
+    actual: int
+    required: int
+    shortfall: int
+    share: str | None
+    share_bp: int | None
+    grade: str | None
+    late: bool | None
+    as_of: datetime
+    detected_at: datetime
+    published: bool
+    history: list[HistoryStep]
+
+
+class Alerts(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AlertRow]
+
+
+class TrendPoint(BaseModel):
+    buyer_id: str
+    period: str
+    total: int
+    eligible: int
+    share_bp: int | None
+
+
+class Trend(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[TrendPoint]
+
+
+class ProgramPoint(BaseModel):
+    period: str
+    actual: int
+    total: int
+    cumulative: int
+    share_bp: int | None = None
+
+
+class ProgramTrend(BaseModel):
+    program_id: str
+    program: str
+    kind: str
+    threshold_bp: int | None
+    threshold_amount: int | None
+    points: list[ProgramPoint]
+
+
+class Counted(BaseModel):
+    counts: bool
+    reason: str
+
+
+class EntryRow(BaseModel):
+    event_id: str
+    kind: str
+    supplier_id: str
+    supplier_name: str | None
+    amount: int
+    channel: str
+    booked_on: date
+    occurred_at: datetime
+    recorded_at: datetime
+    late: bool
+    reverses: str | None
+    supplier_class: str
+    cooperative: bool
+    local: bool
+    programs: dict[str, Counted]
+
+
+class Entries(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EntryRow]
+
+
+class BuyerInfo(BaseModel):
+    buyer_id: str
+    name: str | None
+    kind: str
+    region: str
+
+
+class BuyerDetail(BaseModel):
+    buyer: BuyerInfo
+    standings: list[ComplianceRow]
+    trend: list[TrendPoint]
+    programs: list[ProgramTrend]
+    entries: Entries
+
+
+class SupplierRow(BaseModel):
+    supplier_id: str
+    name: str | None
+    region: str | None
+    scale: str | None
+    cooperative: str | None
+    received: int
+    entries: int
+    eligible: dict[str, int]  # program_id -> what counted for it
+
+
+class Suppliers(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[SupplierRow]

@@ -1,0 +1,65 @@
+"""The demo, run once per session and shared by every test that reads its ledger, and the
+officers' API served on a free loopback port."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+
+_runs: dict[str, tuple] = {}
+
+
+def demo_run(tmp_path_factory) -> tuple[str, dict, object]:
+    """`kuota demo` as a user runs it, once per session: (printed output, its environment, its
+    data directory). The ledger it leaves is `data_dir / "demo" / "kuota.db"`."""
+    if "demo" not in _runs:
+        data_dir = tmp_path_factory.mktemp("demo")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KUOTA_")}
+        env.update(KUOTA_DATA_DIR=str(data_dir))
+        run = subprocess.run([sys.executable, "-m", "streams", "demo"], env=env, capture_output=True, text=True,
+                             timeout=600)
+        assert run.returncode == 0, run.stdout + run.stderr
+        _runs["demo"] = (run.stdout, env, data_dir)
+    return _runs["demo"]
+
+
+def demo_ledger_url(demo) -> str:
+    return f"sqlite:///{demo[2] / 'demo' / 'kuota.db'}"
+
+
+@contextmanager
+def serving(app):
+    """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    return demo_run(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_ledger(demo) -> str:
+    """SQLAlchemy URL of the ledger the demo filled."""
+    return demo_ledger_url(demo)
