@@ -68,10 +68,12 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
     return alerts
 
 
-def position_buckets(session: Session) -> list[Bucket]:
-    rows = session.execute(select(Position.buyer_id, Position.period, Position.channel, Position.scale,
-                                  Position.cooperative, Position.local, Position.amount)
-                           .where(Position.amount != 0))
+def position_buckets(session: Session, buyer: str | None = None) -> list[Bucket]:
+    q = (select(Position.buyer_id, Position.period, Position.channel, Position.scale, Position.cooperative,
+                Position.local, Position.amount).where(Position.amount != 0))
+    if buyer is not None:
+        q = q.where(Position.buyer_id == buyer)
+    rows = session.execute(q)
     return [Bucket(b, m, ch, SupplierClass(scale, bool(coop), bool(local)), int(amount))
             for b, m, ch, scale, coop, local, amount in rows]
 

@@ -15,7 +15,7 @@ from ledger.compliance import evaluate
 from ledger.eligibility import class_on, counts_as_umkm
 from ledger.evaluation import exclusion_buckets, position_buckets
 from ledger.models import Buyer, Entry, Registration
-from ledger.programs import ALL, Bucket, BuyerInfo, covered, figures, why
+from ledger.programs import Bucket, BuyerInfo, covered, figures, why
 from ledger.registry import load_histories
 from ledger.reports import ComplianceLine, compliance
 from ledger.targets import in_force
@@ -250,7 +250,7 @@ class TrendPoint:
 def trend(session: Session, *, buyer: str | None = None, program: str | None = None,
           as_of: datetime | None = None) -> list[TrendPoint]:
     """Month by month: total spend and what counted (for one program, or as UMKM and cooperatives)."""
-    buckets = position_buckets(session) if as_of is None else entry_buckets(session, as_of)
+    buckets = position_buckets(session, buyer) if as_of is None else entry_buckets(session, as_of, buyer)
     if program is None:
         sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
         for b in buckets:
@@ -263,11 +263,13 @@ def trend(session: Session, *, buyer: str | None = None, program: str | None = N
         p = next((x for x in in_force(session, as_of)[0] if x.program_id == program), None)
         if p is None:
             return []
-        monthly = p.model_copy(update={"period": "month", "kind": "amount"})
+        # One buyer's months are its own even in a combined program (its part of the region's figure).
+        scope = "per_buyer" if buyer is not None else p.scope
+        monthly = p.model_copy(update={"period": "month", "kind": "amount", "scope": scope})
         buyers = {b.id: BuyerInfo(b.kind, b.region) for b in session.scalars(select(Buyer))}
         figs = figures(monthly, buckets + exclusion_buckets(session, p, as_of), buyers, {},
                        as_of or datetime.now(timezone.utc))
         points = [TrendPoint(who, label, f.total, f.actual) for (who, label), f in figs.items()
-                  if buyer in (None, who, ALL) and f.total]
+                  if buyer in (None, who) and f.total]
     return sorted(points, key=lambda t: (t.buyer_id, t.month))
 

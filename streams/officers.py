@@ -134,8 +134,8 @@ def suppliers(session: Session, *, program=None, region=None, scale=None, as_of=
 
 
 def _bp(part: int, whole: int) -> int | None:
-    """Basis points, rounded half up, as ledger.reports.SpendLine does; None without a base."""
-    return None if whole <= 0 else (part * 10_000 * 2 + whole) // (whole * 2)
+    """Basis points rounded down, as every compliance share (a shortfall never reads as the line)."""
+    return None if whole <= 0 else part * 10_000 // whole
 
 
 def parts(session: Session, program_id: str, period: str) -> list[dict]:
