@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up bench chaos clean
+.PHONY: demo test up bench bench-reports chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,5 +26,13 @@ bench: $(STAMP)
 	$(BIN)/kuota bench --events 100000
 	$(BIN)/kuota bench --events 100000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
+# The compliance overview's response time over 1,000,000 entries in the local PostgreSQL.
+bench-reports: $(STAMP)
+	$(BIN)/kuota bench-reports --entries 1000000
+
+# The fault suite at full size (100,000 events per scenario, 10 kills, 20 s database outage).
+chaos: $(STAMP)
+	$(BIN)/kuota chaos --scenario all
+
 clean:
-	rm -rf $(VENV) kuota-data bench-results test-output
+	rm -rf $(VENV) kuota-data bench-results chaos-results test-output

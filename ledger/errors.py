@@ -12,3 +12,8 @@ class MigrationError(LedgerError):
 
 class AuditFailed(LedgerError):
     pass
+
+
+class OffsetsReused(LedgerError):
+    """The broker hands out offsets the ledger already received, with other events at them: it
+    lost its topics under the same identity. The worker must restart and take the new epoch."""

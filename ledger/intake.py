@@ -10,6 +10,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
 from ledger.bulk import insert_rows
+from ledger.errors import OffsetsReused
 from ledger.models import Receipt, Rejection
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
@@ -24,6 +25,9 @@ class Record:
     offset: int
     value: bytes | None
     key: bytes | None = None
+
+    def __reduce__(self):  # batches cross to the booking process by the thousand: pickle as a plain tuple
+        return (Record, (self.topic, self.partition, self.offset, self.value, self.key))
 
 
 @dataclass(slots=True)
@@ -89,22 +93,37 @@ def unseen(session: Session, epoch: str, items: list) -> tuple[list, int]:
     by_partition: dict[tuple[str, int], list[int]] = {}
     for rec in records:
         by_partition.setdefault((rec.topic, rec.partition), []).append(rec.offset)
-    seen: set[tuple[str, int, int]] = set()
+    seen: dict[tuple[str, int, int], str | None] = {}
     for (topic, partition), offsets in by_partition.items():
         rows = session.execute(
-            select(Receipt.offset).where(
+            select(Receipt.offset, Receipt.event_id).where(
                 and_(Receipt.epoch == epoch, Receipt.topic == topic, Receipt.partition == partition,
                      Receipt.offset.between(min(offsets), max(offsets)))
             )
         )
-        seen.update((topic, partition, off) for (off,) in rows)
+        seen.update(((topic, partition, off), event_id) for off, event_id in rows)
     fresh, batch_seen = [], set()
     for item, rec in zip(items, records):
         where = (rec.topic, rec.partition, rec.offset)
-        if where not in seen and where not in batch_seen:
+        if where in seen:
+            _same_record(where, seen[where], _event_id_of(item), epoch)
+        elif where not in batch_seen:
             batch_seen.add(where)
             fresh.append(item)
     return fresh, len(records) - len(fresh)
+
+
+def _same_record(where: tuple, received: str | None, offered: str | None, epoch: str) -> None:
+    # A redelivery carries the event the receipt names. Another event at the same place means the
+    # offsets started again (a broker that lost its topics): skipping it would drop it unbooked.
+    if received is not None and offered is not None and received != offered:
+        raise OffsetsReused(f"{where[0]}[{where[1]}]@{where[2]} under epoch {epoch!r} was {received}, now {offered}: "
+                            f"the broker's offsets started again; restart the worker to take its new identity")
+
+
+def _event_id_of(item) -> str | None:
+    event = getattr(item, "event", None) if not isinstance(item, tuple) else item[1]
+    return getattr(event, "event_id", None)
 
 
 def _record_of(item) -> Record:
@@ -117,6 +136,9 @@ def _raw_text(value: bytes | None) -> tuple[str, str]:
     if value is None:
         return "", "utf-8"
     try:
-        return value.decode("utf-8"), "utf-8"
+        text = value.decode("utf-8")
     except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:  # PostgreSQL text cannot hold NUL: keep such bytes as base64
         return base64.b64encode(value).decode("ascii"), "base64"
+    return text, "utf-8"

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -19,12 +20,21 @@ from schemas.codes import BuyerKind, Channel, CooperativeType, Scale
 
 MAX_AMOUNT = 10**13
 
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000; accepted here it would stop the ledger at the insert.
+    if "\x00" in value:
+        raise ValueError("text must not contain the NUL character (U+0000)")
+    return value
+
+
+Text = AfterValidator(_no_nul)
 EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,64}$")]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64), Text]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 Rupiah = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="whole rupiah")]
 NonNegativeRupiah = Annotated[StrictInt, Field(ge=0, le=10**15, description="whole rupiah")]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=200), Text]
 # Far-off years are typos, and at the edges of the calendar a time-zone shift overflows.
 EARLIEST, LATEST = 1900, 2999
 Timestamp = Annotated[AwareDatetime, Field(description="RFC 3339 with offset")]
@@ -92,7 +102,7 @@ class PurchaseRecorded(Event):
     amount: Rupiah
     currency: Literal["IDR"]
     channel: Channel
-    reference: Annotated[str, StringConstraints(max_length=100)] | None = None
+    reference: Annotated[str, StringConstraints(max_length=100), Text] | None = None
     lines: tuple[Line, ...] | None = None
 
     @model_validator(mode="after")
@@ -115,7 +125,7 @@ class PurchaseReversed(Event):
 
 class Supplier(_Frozen):
     id: Identifier
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), Text]
     region: RegionCode
     district: ShortText | None = None
     sector: ShortText | None = None

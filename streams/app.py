@@ -11,8 +11,9 @@ from functools import partial
 import faust
 
 from ledger.db import make_engine
+from ledger.errors import OffsetsReused
 from ledger.intake import BatchResult, Record
-from streams import alerts, booker
+from streams import alerts, booker, consumer
 from streams.outbox import Outbox
 from streams.settings import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS, Settings
 from streams.stats import Stats
@@ -22,7 +23,7 @@ log = logging.getLogger("kuota.worker")
 
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for the ledger. Offsets are committed only after the batch's database commit."""
-    return faust.App(
+    app = faust.App(
         settings.group_id,
         broker=[f"kafka://{b}" for b in settings.bootstrap],
         store="memory://",
@@ -44,6 +45,8 @@ def create_app(settings: Settings) -> faust.App:
         producer_max_request_size=2 * 1024**2,
         worker_redirect_stdouts=False,
     )
+    consumer.install(app)  # a cheaper hand-over of each fetched record (streams/consumer.py)
+    return app
 
 
 class Ledger:
@@ -51,7 +54,7 @@ class Ledger:
     (its own core), small outbox work runs in a thread."""
 
     def __init__(self, settings: Settings, epoch: str):
-        self.engine = make_engine(settings.ledger_url, writer=True)
+        self.engine, self.epoch = make_engine(settings.ledger_url, writer=True), epoch
         self.booker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                           initializer=booker.start,
                                           initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid()))
@@ -94,6 +97,18 @@ def install_agents(app: faust.App, settings: Settings, ledger: Ledger) -> None:
                     await publish_rejections()
         except asyncio.CancelledError:
             raise
+        except OffsetsReused as exc:
+            # Nothing of the batch was booked (the check runs before any write).
+            from streams.epochwatch import ClusterId, restart
+
+            now = await asyncio.to_thread(ClusterId(settings).current)
+            if now and now != ledger.epoch:
+                log.warning("%s; the broker is now cluster %s: restarting the worker under the new epoch", exc, now)
+                restart()
+            log.critical("%s; the broker kept its identity %r, so its topics were recreated: set KUOTA_EPOCH to a "
+                         "new value and restart", exc, now)
+            logging.shutdown()
+            os._exit(78)
         except BaseException:
             # Faust would ack the batch on the way out and its offsets would be committed unbooked.
             # Dying here keeps them uncommitted; the restarted worker books them again.

@@ -56,7 +56,7 @@ class EmbeddedBroker:
         if self.host not in LOOPBACK:
             raise ValueError(f"the embedded broker listens on loopback only, not {self.host}")
         self.log_file = log_file
-        self.cluster_id = f"kuota-{uuid.uuid4().hex[:12]}"  # a new identity per start: offsets restart
+        self.cluster_id = ""
         self.process: subprocess.Popen | None = None
 
     @property
@@ -67,6 +67,9 @@ class EmbeddedBroker:
         if answers(self.host, self.port):
             raise BrokerUnavailable(f"port {self.port} is already taken; stop what runs there or set KUOTA_BROKER")
         url = f"tcp://{self.host}:{self.port}"
+        # A new identity per start, restarts included: the topics are gone and offsets begin at
+        # 0 again, so receipts of the old broker must never be mistaken for the new one's.
+        self.cluster_id = f"kuota-{uuid.uuid4().hex[:12]}"
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,

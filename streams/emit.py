@@ -7,6 +7,7 @@ import orjson
 from rich.console import Console
 
 from schemas.decode import Invalid, decode
+from streams import manifest
 from streams.producer import make_producer
 from streams.settings import PURCHASES, SUPPLIERS, Settings
 from streams.topics import ensure_topics
@@ -49,7 +50,7 @@ def _key(doc: dict, buyers: dict[str, str]) -> str:
 
 
 def emit_file(settings: Settings, path: Path, *, validate: bool = True) -> EmitSummary:
-    ensure_topics(settings)
+    epoch = ensure_topics(settings)
     producer = make_producer(settings)
     summary, buyers, pending = EmitSummary(), {}, []
     try:
@@ -63,16 +64,21 @@ def emit_file(settings: Settings, path: Path, *, validate: bool = True) -> EmitS
                     summary.invalid.append((number, problem))
                     continue
                 topic = settings.topic(topic)
-                pending.append((number, topic, producer.send(topic, key=key or None, value=raw)))
+                pending.append((number, topic, producer.send(topic, key=key or None, value=raw),
+                                manifest.tracked_id(raw, validate)))
         producer.flush()
     finally:
         producer.close()
-    for number, topic, future in pending:
+    emitted: dict[str, list[str]] = {}  # delivered or not: the ledger must receive each one
+    for number, topic, future, event_id in pending:
+        if event_id is not None:
+            emitted.setdefault(topic, []).append(event_id)
         try:
             future.get(timeout=30)
             summary.sent[topic] = summary.sent.get(topic, 0) + 1
         except Exception as exc:  # each failure is reported with its line; none is hidden
             summary.failed.append((number, str(exc)))
+    manifest.write(settings.data_dir, path, epoch, emitted, len(summary.failed))  # `kuota audit` names gaps
     return summary
 
 

@@ -424,3 +424,15 @@ def test_positions_always_total_the_entries(ledger):
     total = sum(e["amount"] for e in ledger.entries())
     assert sum(ledger.positions().values()) == total == sum(100_000 * i for i in range(1, 13)) - 6 * 50_000 \
         - 400_000
+
+
+def test_a_different_event_at_an_offset_already_received_stops_the_batch_unbooked(ledger):
+    from ledger.errors import OffsetsReused
+
+    ledger.purchases(purchase("evt-00000001"))
+    reused = [Record(PURCHASES, 0, 0, json.dumps(purchase("evt-00000999")).encode())]  # offset 0 again
+    with pytest.raises(OffsetsReused, match="started again"):
+        ledger.recorder.book_purchases(reused)
+    again = [Record(PURCHASES, 0, 0, json.dumps(purchase("evt-00000001")).encode())]  # a true redelivery
+    assert ledger.recorder.book_purchases(again).skipped == 1
+    assert [e["event_id"] for e in ledger.entries()] == ["evt-00000001"]
