@@ -63,9 +63,9 @@ def prepare(records: list[Record], now: datetime) -> list[Prepared]:
 def book(session: Session, prepared: list[Prepared], intake: Intake, now: datetime) -> None:
     """Book a batch of `kuota.purchases.v1` records; every record gets exactly one outcome."""
     events = [p.event for p in prepared if not isinstance(p.event, Invalid)]
-    wanted = {ev.event_id for ev in events} | {ev.reverses for ev in events if isinstance(ev, PurchaseReversed)}
-    known = _load_entries(session, wanted)
-    reversed_so_far = _reversed_amounts(session, wanted)
+    targets = {ev.reverses for ev in events if isinstance(ev, PurchaseReversed)}
+    known = _load_entries(session, {ev.event_id for ev in events} | targets)
+    reversed_so_far = _reversed_amounts(session, targets)  # read only for what is reversed
     suppliers = {ev.supplier_id for ev in events if isinstance(ev, PurchaseRecorded)}
     suppliers |= {o.supplier_id for o in known.values()}
     histories = load_histories(session, suppliers)

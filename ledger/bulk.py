@@ -1,10 +1,11 @@
-"""Plain executemany for the two hot inserts (entries, receipts): one row per event.
+"""Plain executemany for the hot statements (entries, receipts, position upserts): a row per event.
 
 SQLAlchemy's per-row parameter processing costs more than the database write itself at
 thousands of rows per second; this keeps the SQL the same and converts values once.
 """
 
 from datetime import date, datetime, timezone
+from operator import itemgetter
 
 from sqlalchemy import Connection, Table
 
@@ -19,13 +20,26 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     mark = _PLACEHOLDER[conn.dialect.paramstyle]
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     if conn.dialect.name != "sqlite":
-        conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+        conn.exec_driver_sql(sql, [values(row) for row in rows])
         return
-    converters = [_sqlite_converter(rows, c) for c in columns]
-    conn.exec_driver_sql(
-        sql, [tuple(f(row[c]) if f else row[c] for c, f in zip(columns, converters)) for row in rows]
-    )
+    converted = []
+    for i, column in enumerate(columns):
+        convert = _sqlite_converter(rows, column)
+        if convert is None:
+            continue
+        if _one_value(rows, column):  # recorded_at, received_at: one moment for the whole batch
+            text = convert(rows[0][column])
+            convert = lambda _value, text=text: text  # noqa: E731
+        converted.append((i, convert))
+    params = []
+    for row in rows:
+        param = list(values(row))
+        for i, convert in converted:
+            param[i] = convert(param[i])
+        params.append(tuple(param))
+    conn.exec_driver_sql(sql, params)
 
 
 def _sqlite_converter(rows: list[dict], column: str):
@@ -38,6 +52,11 @@ def _sqlite_converter(rows: list[dict], column: str):
     return None
 
 
+def _one_value(rows: list[dict], column: str) -> bool:
+    first = rows[0][column]
+    return all(row[column] is first for row in rows)
+
+
 def _sqlite_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -46,3 +65,20 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
 
 def _sqlite_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def upsert_adding(conn: Connection, table: Table, rows: list[dict], key: list[str], add: list[str]) -> None:
+    """INSERT, or on a conflict over `key` add the row's `add` columns to the stored ones
+    (PostgreSQL and SQLite share the syntax). Values must need no conversion (text, numbers, booleans)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    quote = conn.dialect.identifier_preparer.quote
+    mark = _PLACEHOLDER[conn.dialect.paramstyle]
+    name = quote(table.name)
+    sql = (f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))}) "
+           f"ON CONFLICT ({', '.join(quote(c) for c in key)}) DO UPDATE SET "
+           + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in add))
+    values = itemgetter(*columns)
+    conn.exec_driver_sql(sql, [values(row) for row in rows])

@@ -2,9 +2,9 @@
 
 from collections import defaultdict
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ledger.bulk import upsert_adding
 from ledger.eligibility import SupplierClass
 from ledger.models import Position
 
@@ -32,14 +32,9 @@ class Deltas:
         ]
         if not rows:
             return
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(Position.__table__)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["buyer_id", "period", "channel", "scale", "cooperative", "local"],
-            set_={"amount": stmt.table.c.amount + stmt.excluded.amount,
-                  "entries": stmt.table.c.entries + stmt.excluded.entries},
-        )
-        session.connection().execute(stmt, rows)
+        upsert_adding(session.connection(), Position.__table__, rows,
+                      key=["buyer_id", "period", "channel", "scale", "cooperative", "local"],
+                      add=["amount", "entries"])
 
 
 def _order(item):

@@ -14,6 +14,7 @@ import sys
 from ledger.db import make_engine
 from ledger.intake import BatchResult, Record
 from ledger.recorder import Recorder
+from streams import gctune
 
 _recorder: Recorder | None = None
 
@@ -25,6 +26,7 @@ def start(url: str, epoch: str, log_level: str, parent: int) -> None:
     _die_with(parent)
     logging.basicConfig(level=log_level.upper(), format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
     _recorder = Recorder(make_engine(url, writer=True), epoch=epoch)
+    gctune.settle()
 
 
 def ready() -> bool:
@@ -32,11 +34,13 @@ def ready() -> bool:
 
 
 def book_purchases(records: list[Record]) -> BatchResult:
-    return _recorder.book_purchases(records)
+    with gctune.paused():
+        return _recorder.book_purchases(records)
 
 
 def register_suppliers(records: list[Record]) -> BatchResult:
-    return _recorder.register_suppliers(records)
+    with gctune.paused():
+        return _recorder.register_suppliers(records)
 
 
 def register_targets(records: list[Record]) -> BatchResult:

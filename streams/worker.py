@@ -6,7 +6,9 @@ import logging
 import faust
 
 from ledger.db import migrate
+from streams import gctune
 from streams.app import Ledger, create_app, install_agents
+from streams.epochwatch import watch_epoch
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
@@ -20,7 +22,9 @@ def run_worker(settings: Settings, *, quiet: bool = False) -> None:
     epoch = settings.epoch or ensure_topics(settings)
     app = create_app(settings)
     install_agents(app, settings, Ledger(settings, epoch))
+    watch_epoch(app, settings, epoch)  # a restarted embedded broker comes back empty
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=quiet, redirect_stdouts=False)
+    gctune.settle()  # Faust allocates several objects per record (streams/gctune.py)
     log.info("worker for %s, ledger %s, broker epoch %r", settings.broker, _safe(settings.ledger_url), epoch)
     worker.execute_from_commandline()
 
