@@ -5,6 +5,7 @@ import io
 from datetime import datetime, timezone
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -18,9 +19,9 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     wb = Workbook()
     about = wb.active
     about.title = "Keterangan" if lang == "id" else "About"
-    about.append(["Laporan" if lang == "id" else "Report", report.title])
+    about.append(["Laporan" if lang == "id" else "Report", _text(report.title)])
     for key, value in report.about.items():
-        about.append([key, value])
+        about.append([_text(key), _text(value)])
     about.append(["Dibuat" if lang == "id" else "Generated", datetime.now(timezone.utc).isoformat(timespec="seconds")])
     about.append(["Baris" if lang == "id" else "Rows", len(report.rows)])
     about["A1"].font = about["B1"].font = Font(bold=True)
@@ -62,4 +63,10 @@ def _cell(value, kind: str):
         return str(value)
     if isinstance(value, datetime):  # spreadsheets keep no time zone: UTC text, unambiguous
         return value.isoformat()
-    return value
+    return _text(value)
+
+
+def _text(value):
+    # Control characters cannot be stored in a worksheet; a filter or name sent with them is shown
+    # without them rather than failing the whole download.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value

@@ -87,3 +87,10 @@ def test_the_xlsx_has_the_same_figures_as_the_json_and_states_what_it_covers(boo
 def test_shares_are_shown_rounded_down_so_a_shortfall_never_reads_as_30_percent():
     assert render.percent(2999) == "29,99%" and render.percent(3000) == "30,00%"
     assert render.percent(None) == "-"
+
+
+def test_control_characters_in_a_filter_do_not_break_the_workbook():
+    report = render.Report("t\x1d", [render.Column("name", "Nama", "Name")], [{"name": "a\x00b"}],
+                           about={"buyer": "\x1dX"})
+    sheet = load_workbook(io.BytesIO(workbook(report)))
+    assert sheet["Data"]["A2"].value == "ab"
