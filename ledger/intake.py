@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from ledger.bulk import insert_rows
 from ledger.errors import OffsetsReused
+from ledger.fingerprint import fingerprint
+from schemas.codes import RejectReason
+from schemas.decode import Invalid
 from ledger.models import Receipt, Rejection
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
@@ -84,6 +87,26 @@ class Intake:
 
     def _where(self, rec: Record) -> dict:
         return {"epoch": self.epoch, "topic": rec.topic, "partition": rec.partition, "offset": rec.offset}
+
+
+def new_events(decoded: list, known: dict[str, str], intake: "Intake"):
+    """Yield (record, event, fingerprint) for each event seen for the first time; every other record
+    gets its outcome here: invalid -> rejected, same id and content -> duplicate, same id and other
+    content -> conflicting_duplicate. `known` maps event ids already kept to their fingerprints."""
+    for rec, ev in decoded:
+        if isinstance(ev, Invalid):
+            intake.rejected(rec, ev.reason, ev.errors)
+            continue
+        fp = fingerprint(ev)
+        if ev.event_id in known:
+            if known[ev.event_id] == fp:
+                intake.duplicate(rec, ev.event_id)
+            else:
+                intake.rejected(rec, RejectReason.CONFLICTING_DUPLICATE,
+                                (f"event_id {ev.event_id} was received earlier with different content",), ev.event_id)
+            continue
+        known[ev.event_id] = fp
+        yield rec, ev, fp
 
 
 def unseen(session: Session, epoch: str, items: list) -> tuple[list, int]:

@@ -8,11 +8,9 @@ from sqlalchemy.orm import Session
 
 from ledger import eligibility
 from ledger.eligibility import class_on, derive_scale
-from ledger.fingerprint import fingerprint
-from ledger.intake import Intake, Record
+from ledger.intake import Intake, Record, new_events
 from ledger.models import Entry, Registration
 from ledger.positions import Deltas
-from schemas.codes import RejectReason
 from schemas.decode import Invalid, decode
 from schemas.events import SupplierRegistered
 
@@ -47,19 +45,7 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
     old = load_histories(session, {ev.supplier.id for ev in events})
     new: History = defaultdict(list, {k: list(v) for k, v in old.items()})
     rows = []
-    for rec, ev in decoded:
-        if isinstance(ev, Invalid):
-            intake.rejected(rec, ev.reason, ev.errors)
-            continue
-        fp = fingerprint(ev)
-        if ev.event_id in known:
-            if known[ev.event_id] == fp:
-                intake.duplicate(rec, ev.event_id)
-            else:
-                intake.rejected(rec, RejectReason.CONFLICTING_DUPLICATE,
-                                ("same event_id was registered earlier with different content",), ev.event_id)
-            continue
-        known[ev.event_id] = fp
+    for rec, ev, fp in new_events(decoded, known, intake):
         row = _row(ev, fp, now)
         rows.append(row)
         new[ev.supplier.id].append(eligibility.Registration(

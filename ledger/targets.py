@@ -5,11 +5,9 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ledger.fingerprint import fingerprint
-from ledger.intake import Intake, Record
+from ledger.intake import Intake, Record, new_events
 from ledger.models import Target
 from ledger.registry import _chunks
-from schemas.codes import RejectReason
 from schemas.decode import Invalid, decode
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, target_key
 
@@ -23,19 +21,7 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
     events = [ev for _, ev in decoded if not isinstance(ev, Invalid)]
     known = _known_fingerprints(session, {ev.event_id for ev in events})
     rows = []
-    for rec, ev in decoded:
-        if isinstance(ev, Invalid):
-            intake.rejected(rec, ev.reason, ev.errors)
-            continue
-        fp = fingerprint(ev)
-        if ev.event_id in known:
-            if known[ev.event_id] == fp:
-                intake.duplicate(rec, ev.event_id)
-            else:
-                intake.rejected(rec, RejectReason.CONFLICTING_DUPLICATE,
-                                ("same event_id was sent earlier with different content",), ev.event_id)
-            continue
-        known[ev.event_id] = fp
+    for rec, ev, fp in new_events(decoded, known, intake):
         rows.append(dict(event_id=ev.event_id, fingerprint=fp, type=ev.type, key=target_key(ev),
                          body=ev.model_dump_json(), occurred_at=ev.occurred_at, recorded_at=now))
         intake.applied(rec, ev.event_id)

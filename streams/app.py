@@ -12,7 +12,7 @@ import faust
 
 from ledger.db import make_engine
 from ledger.errors import OffsetsReused
-from ledger.intake import BatchResult, Record
+from ledger.intake import Record
 from streams import alerts, booker, consumer
 from streams.outbox import Outbox
 from streams.settings import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS, Settings
