@@ -33,9 +33,9 @@ class Granularity(StrEnum):
 def up() -> None:
     """Embedded broker + worker + API and dashboard in the foreground; Ctrl-C stops everything cleanly."""
     from ledger.db import migrate
-    from streams import web
-    from streams.broker import broker_for
-    from streams.worker import run_worker
+    from streams.web import serve as web
+    from streams.kafka.broker import broker_for
+    from streams.worker.run import run_worker
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +56,7 @@ def serve(
     migrate_first: bool = typer.Option(True, "--migrate/--no-migrate", help="bring the ledger schema up first"),
 ) -> None:
     """The officers' API and dashboard only, at KUOTA_API_HOST:KUOTA_API_PORT; reads the ledger."""
-    from streams.web import serve as run
+    from streams.web.serve import serve as run
 
     run(Settings(), console, migrate_first=migrate_first)
 
@@ -64,7 +64,7 @@ def serve(
 @app.command()
 def worker() -> None:
     """A worker only, against KUOTA_BROKER (scale out by starting more)."""
-    from streams.worker import run_worker
+    from streams.worker.run import run_worker
 
     run_worker(Settings())
 
@@ -74,7 +74,7 @@ def broker() -> None:
     """Only the embedded broker, in the foreground."""
     import time
 
-    from streams.broker import EmbeddedBroker
+    from streams.kafka.broker import EmbeddedBroker
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +103,7 @@ def emit(
     validate: bool = typer.Option(True, help="validate each line first; --no-validate sends as is"),
 ) -> None:
     """Send events to their topics (purchases or suppliers) with a Kafka producer."""
-    from streams.emit import emit_file, print_summary
+    from streams.kafka.emit import emit_file, print_summary
 
     summary = emit_file(Settings(), file, validate=validate)
     print_summary(console, summary)
@@ -118,7 +118,7 @@ def demo(
     timeout: float = typer.Option(240.0, help="seconds to wait for the ledger to catch up"),
 ) -> None:
     """Generate a realistic year, stream it through the real broker, and show what happened."""
-    from streams.demo import run_demo
+    from streams.tools.demo import run_demo
 
     raise typer.Exit(run_demo(Settings(), console, purchases=purchases, suppliers=suppliers, seed=seed,
                               timeout=timeout))
@@ -146,7 +146,7 @@ def report(
     """Spend per buyer and period: total, eligible (UMKM and cooperatives) and share."""
     if ctx.invoked_subcommand is not None:
         return
-    from streams.reporting import print_spend
+    from streams.officers.terminal import print_spend
 
     print_spend(Settings(), console, period=period.value, fmt=fmt.value, buyer=buyer, kind=kind, lang=lang)
 
@@ -160,7 +160,7 @@ def report_overview(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade."""
-    from streams.reporting import officer_report
+    from streams.officers.terminal import officer_report
 
     officer_report(Settings(), console, "overview", fmt=fmt, output=output, lang=lang, as_of=as_of,
                    program=program, period=period, region=region, status=status)
@@ -174,7 +174,7 @@ def report_buyer(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """One buyer down to each entry: its supplier, the supplier's class that day, and why it counted or not."""
-    from streams.reporting import officer_report
+    from streams.officers.terminal import officer_report
 
     officer_report(Settings(), console, "buyer", fmt=fmt, output=output, lang=lang, as_of=as_of,
                    buyer_id=buyer_id, period=period, limit=limit, offset=offset)
@@ -187,7 +187,7 @@ def report_suppliers(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """What each UMKM or cooperative received, and how much of it counted for each program."""
-    from streams.reporting import officer_report
+    from streams.officers.terminal import officer_report
 
     officer_report(Settings(), console, "suppliers", fmt=fmt, output=output, lang=lang, as_of=as_of,
                    supplier=supplier, program=program)
@@ -200,7 +200,7 @@ def report_trend(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """Month by month: total spend, what counted, and the share."""
-    from streams.reporting import officer_report
+    from streams.officers.terminal import officer_report
 
     officer_report(Settings(), console, "trend", fmt=fmt, output=output, lang=lang, as_of=as_of,
                    buyer=buyer, program=program)
@@ -216,7 +216,7 @@ def targets_apply(
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show the events, send nothing"),
 ) -> None:
     """Validate officer files ([[program]], [[budget]]) and publish them as target events."""
-    from streams.compliance import apply_targets, print_applied, targets_from
+    from streams.kafka.targets_files import apply_targets, print_applied, targets_from
 
     if dry_run:
         print_applied(console, [ev for f in files for ev in targets_from(f)])
@@ -233,7 +233,7 @@ def compliance(
     lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
 ) -> None:
     """Status per program, buyer and period: actual, required, shortfall, share, status and grade."""
-    from streams.compliance import print_compliance
+    from streams.kafka.targets_files import print_compliance
 
     print_compliance(Settings(), console, program=program, period=period, buyer=buyer, fmt=fmt.value, lang=lang)
 
@@ -247,7 +247,7 @@ def alerts(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Alerts raised (one per change of status), newest first."""
-    from streams.compliance import print_alerts
+    from streams.kafka.targets_files import print_alerts
 
     print_alerts(Settings(), console, program=program, buyer=buyer, status=status, limit=limit, fmt=fmt.value)
 
@@ -255,7 +255,7 @@ def alerts(
 @app.command()
 def audit() -> None:
     """Check the books: every record accounted for, positions equal to a recount of entries."""
-    from streams.reporting import print_audit
+    from streams.officers.terminal import print_audit
 
     raise typer.Exit(print_audit(Settings(), console))
 
@@ -267,7 +267,7 @@ def bench(
     workers: int = typer.Option(2, help="worker processes in one consumer group"),
 ) -> None:
     """Throughput end to end (produced -> committed in the ledger) against the raw consume rate."""
-    from streams.bench import run_bench
+    from streams.tools.bench import run_bench
 
     run_bench(Settings(), console, events=events, database_url=database_url, workers=workers)
 
@@ -282,7 +282,7 @@ def chaos(
     database_url: str | None = typer.Option(None, help="PostgreSQL to keep the ledgers in; default SQLite files"),
 ) -> None:
     """Faults on purpose: kills, rebalance, database outage, broker restart, hostile input; exact totals after."""
-    from streams.chaos import run_chaos
+    from streams.tools.chaos import run_chaos
 
     raise typer.Exit(run_chaos(console, scenario=scenario, events=events, kills=kills, outage=outage,
                                repeat=repeat, database_url=database_url))
@@ -296,7 +296,7 @@ def bench_reports(
     repeat: int = typer.Option(50, help="requests to time"),
 ) -> None:
     """Median response time of the compliance overview over a large ledger."""
-    from streams.bench_reports import run
+    from streams.tools.bench_reports import run
 
     run(console, entries=entries, database_url=database_url, repeat=repeat)
 

@@ -60,7 +60,7 @@ def broker():
         os.environ.setdefault("KUOTA_TEST_BROKER_KIND", "kafka")
         yield os.environ["KUOTA_TEST_BROKER"]
         return
-    from streams.broker import EmbeddedBroker
+    from streams.kafka.broker import EmbeddedBroker
 
     with EmbeddedBroker(f"127.0.0.1:{free_port()}") as embedded:
         _backends["broker"] = f"embedded Tansu on {embedded.bootstrap} (no Docker engine)"

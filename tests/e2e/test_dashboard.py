@@ -7,8 +7,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ledger.money import format_rupiah, share_text
-from streams.api import create_api
+from ledger.rules.money import format_rupiah, share_text
+from streams.web.app import create_api
 from streams.settings import Settings
 from tests.e2e.conftest import serving
 

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from streams.demo_data import generate
+from streams.tools.demo_data import generate
 from tests.e2e.oracle import expected, program_spend
 
 pytestmark = pytest.mark.e2e

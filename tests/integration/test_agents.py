@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ledger.db import migrate
 from ledger.models import Entry, Receipt, Rejection
-from streams.app import Ledger, create_app, install_agents
+from streams.worker.app import Ledger, create_app, install_agents
 from streams.settings import Settings
 from tests.integration.helpers import purchase
 

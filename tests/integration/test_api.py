@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 import schemathesis
 from schemathesis.checks import not_a_server_error
-from streams.api import create_api
+from streams.web.app import create_api
 from streams.settings import Settings
 from tests.e2e.conftest import demo_ledger_url, demo_run, serving
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from ledger.db import migrate
 from ledger.models import Entry
-from streams.bench import produce, synthetic
+from streams.tools.bench import produce, synthetic
 from streams.settings import PURCHASES, SUPPLIERS, Settings
-from streams.topics import ensure_topics
+from streams.kafka.topics import ensure_topics
 from tests.conftest import Worker, wait_until
 from tests.integration.helpers import kuota, receipts
 

@@ -7,11 +7,12 @@ same seeded input (streams.bench.synthetic), so a scenario that miscounted canno
 import orjson
 import pytest
 
-from streams import chaos, hostile
-from streams.bench import synthetic
-from streams.broker import binary
+from streams.tools import chaos
+from streams.tools import hostile
+from streams.tools.bench import synthetic
+from streams.kafka.broker import binary
 from streams.errors import BrokerBinaryMissing
-from streams.faults import PostgresMissing, Stage, server_binaries
+from streams.tools.faults import PostgresMissing, Stage, server_binaries
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ledger.compliance import (
+from ledger.rules.compliance import (
     Status,
     applies,
     eligible_amount,
@@ -19,7 +19,7 @@ from ledger.compliance import (
     should_alert,
     status,
 )
-from ledger.eligibility import LAPSED, UNREGISTERED, SupplierClass
+from ledger.rules.eligibility import LAPSED, UNREGISTERED, SupplierClass
 from schemas.codes import region_timezone
 from schemas.targets import AppliesTo, EligibleSuppliers, ProgramDefined, StatusOptions
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from schemas.decode import Invalid, decode
-from streams.demo_data import APPLIED, DUPLICATE, PURCHASES_TOPIC, SUPPLIERS_TOPIC, generate
+from streams.tools.demo_data import APPLIED, DUPLICATE, PURCHASES_TOPIC, SUPPLIERS_TOPIC, generate
 
 YEAR = 2024
 HOME = {"3216", "3275", "3674"}

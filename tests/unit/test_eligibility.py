@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from ledger.eligibility import (
+from ledger.rules.eligibility import (
     LAPSED,
     UNREGISTERED,
     Registration,
@@ -13,8 +13,8 @@ from ledger.eligibility import (
     counts_as_umkm,
     derive_scale,
 )
-from ledger.money import format_rupiah, share_text
-from ledger.periods import local_date, month_of, period_of
+from ledger.rules.money import format_rupiah, share_text
+from ledger.rules.periods import local_date, month_of, period_of
 from schemas.codes import Scale
 
 M = 1_000_000  # a million rupiah, to keep the PP 7/2021 bounds readable

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from ledger.db import make_engine, migrate
-from ledger.intake import Record
+from ledger.books.intake import Record
 from ledger.models import Alert, Standing
-from ledger.recorder import Recorder
+from ledger.books.recorder import Recorder
 from schemas.targets import events_from_document, target_key
 
 PURCHASES, SUPPLIERS, TARGETS = "kuota.purchases.v1", "kuota.suppliers.v1", "kuota.targets.v1"

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.audit import audit
+from ledger.books.audit import audit
 from ledger.db import make_engine, migrate
-from ledger.intake import Record
+from ledger.books.intake import Record
 from ledger.models import Entry, Receipt, Rejection
-from ledger.recorder import Recorder
+from ledger.books.recorder import Recorder
 from schemas.codes import RejectReason
 from schemas.decode import Invalid, decode
 from schemas.events import Event

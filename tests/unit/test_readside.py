@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
-from ledger import readside
-from streams import officer_reports, render
-from streams.xlsx import workbook
+from ledger.reports import views as readside
+from streams.officers import reports as officer_reports
+from streams.officers import tables as render
+from streams.officers.xlsx import workbook
 from tests.unit.test_evaluation import RULE_40, SHARE_30, books, purchase  # noqa: F401 (fixture)
 
 

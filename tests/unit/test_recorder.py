@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
 from ledger.db import make_engine, migrate
-from ledger.intake import Record
+from ledger.books.intake import Record
 from ledger.models import Entry, Position, Receipt, Rejection
-from ledger.recorder import Recorder
+from ledger.books.recorder import Recorder
 
 PURCHASES, SUPPLIERS = "kuota.purchases.v1", "kuota.suppliers.v1"
 BEKASI, KOTA_BEKASI = "3216", "3275"

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, events_from_document, target_key
-from streams.demo_data import MIN_PURCHASES, MIN_SUPPLIERS, generate
+from streams.tools.demo_data import MIN_PURCHASES, MIN_SUPPLIERS, generate
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
 DROP = object()

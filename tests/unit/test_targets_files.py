@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from ledger.errors import KuotaError
-from streams.compliance import targets_from
+from streams.kafka.targets_files import targets_from
 
 TOML = """
 occurred_at = 2024-01-02T09:00:00+07:00

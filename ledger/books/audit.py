@@ -1,0 +1,76 @@
+"""The ledger checks itself: every record accounted for, positions equal to a recount."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.rules.eligibility import class_on
+from ledger.books.intake import APPLIED, DUPLICATE, REJECTED
+from ledger.models import Entry, Position, Receipt, Registration, Rejection
+from ledger.books.registry import load_histories
+
+
+@dataclass
+class AuditReport:
+    by_topic: dict[str, Counter] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    entries: int = 0
+    positions_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit(session: Session) -> AuditReport:
+    """Run every check; problems are returned as readable sentences, none is raised."""
+    report = AuditReport()
+    _accounting(session, report)
+    _positions(session, report)
+    return report
+
+
+def _accounting(session: Session, report: AuditReport) -> None:
+    rows = session.execute(select(Receipt.topic, Receipt.outcome, func.count()).group_by(Receipt.topic, Receipt.outcome))
+    for topic, outcome, n in rows:
+        report.by_topic.setdefault(topic, Counter())[outcome] += n
+    for topic, c in report.by_topic.items():
+        received = sum(c.values())
+        unknown = received - c[APPLIED] - c[DUPLICATE] - c[REJECTED]
+        if unknown:
+            report.problems.append(f"{topic}: {unknown} records have no outcome")
+    applied_entries = sum(c[APPLIED] for t, c in report.by_topic.items() if "purchases" in t)
+    report.entries = session.scalar(select(func.count()).select_from(Entry)) or 0
+    if applied_entries != report.entries:
+        report.problems.append(f"{applied_entries} purchase records applied but {report.entries} entries booked")
+    applied_regs = sum(c[APPLIED] for t, c in report.by_topic.items() if "suppliers" in t)
+    regs = session.scalar(select(func.count()).select_from(Registration)) or 0
+    if applied_regs != regs:
+        report.problems.append(f"{applied_regs} supplier records applied but {regs} registrations kept")
+    rejected = sum(c[REJECTED] for c in report.by_topic.values())
+    kept = session.scalar(select(func.count()).select_from(Rejection)) or 0
+    if rejected != kept:
+        report.problems.append(f"{rejected} records rejected but {kept} rejections kept")
+
+
+def _positions(session: Session, report: AuditReport) -> None:
+    entries = session.execute(select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period,
+                                     Entry.channel, Entry.booked_on, Entry.amount)).all()
+    histories = load_histories(session, {e.supplier_id for e in entries})
+    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for buyer, region, supplier, period, channel, day, amount in entries:
+        cls = class_on(histories.get(supplier, []), day, region)
+        acc = expected[(buyer, period, channel, cls.scale, cls.cooperative, cls.local)]
+        acc[0] += amount
+        acc[1] += 1
+    stored = {(p.buyer_id, p.period, p.channel, p.scale, bool(p.cooperative), bool(p.local)): [p.amount, p.entries]
+              for p in session.scalars(select(Position))}
+    for key in sorted(set(expected) | set(stored)):
+        want, have = expected.get(key, [0, 0]), stored.get(key, [0, 0])
+        if want != have:
+            report.problems.append(
+                f"position {'/'.join(map(str, key))}: stored {have[0]} in {have[1]} entries, "
+                f"entries add up to {want[0]} in {want[1]}")
+    report.positions_checked = len(stored)

@@ -1,0 +1,196 @@
+"""`kuota bench`: events/s produced -> committed in the ledger, next to the raw consume rate."""
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.db import make_engine, migrate, scratch_schema
+from ledger.models import Receipt
+from streams.kafka.broker import EmbeddedBroker
+from streams.settings import PURCHASES, SUPPLIERS, Settings
+from streams.kafka.topics import ensure_topics
+
+WIB = timezone(timedelta(hours=7))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def synthetic(n: int, seed: int = 7) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
+    """(suppliers, purchases) as (key, value): 2,000 suppliers, 200 buyers, a year of purchases."""
+    rnd = random.Random(seed)
+    sids = [f"{rnd.randrange(10**12, 10**13)}" for _ in range(2000)]
+    scales = ["mikro", "kecil", "menengah", "besar"]
+    suppliers = [(sid.encode(), orjson.dumps({
+        "type": "supplier.registered", "schema_version": 1, "event_id": f"bench-sup-{i:06d}",
+        "occurred_at": "2024-01-01T08:00:00+07:00", "valid_from": "2024-01-01",
+        "supplier": {"id": sid, "name": f"UMKM {i}", "region": "3216", "scale": rnd.choice(scales)}}))
+        for i, sid in enumerate(sids)]
+    start, run = datetime(2024, 1, 1, 8, tzinfo=WIB), uuid.uuid4().hex[:8]
+    purchases = []
+    for i in range(n):
+        buyer = f"opd-3216-{rnd.randrange(200):03d}"
+        purchases.append((buyer.encode(), orjson.dumps({
+            "type": "purchase.recorded", "schema_version": 1, "event_id": f"bench-{run}-{i:08d}",
+            "occurred_at": (start + timedelta(minutes=rnd.randrange(525_000))).isoformat(),
+            "buyer": {"id": buyer, "kind": "agency", "region": "3216"}, "supplier_id": rnd.choice(sids),
+            "amount": rnd.randrange(50_000, 50_000_000), "currency": "IDR", "channel": "toko_daring"})))
+    return suppliers, purchases
+
+
+def produce(settings: Settings, topic: str, records) -> float:
+    """Send (key, value) records as fast as the broker takes them; returns the seconds it took.
+
+    The load generator uses aiokafka's batch API (a fraction of kafka-python's CPU per record) so
+    that the two cores go to the pipeline being measured, not to the generator.
+    """
+    return asyncio.run(_produce(settings, topic, records))
+
+
+async def _produce(settings: Settings, topic: str, records) -> float:
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.partitioner import DefaultPartitioner
+
+    producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=5,
+                                max_batch_size=512 * 1024)
+    await producer.start()
+    try:
+        partitions = sorted(await producer.partitions_for(topic))
+        partitioner = DefaultPartitioner()  # murmur2, as every Kafka client keys records
+        t0 = time.perf_counter()
+        batches, sent = {}, []
+        for key, value in records:
+            part = partitioner(key, partitions, partitions)
+            batch = batches.setdefault(part, producer.create_batch())
+            if batch.append(key=key, value=value, timestamp=None) is None:
+                sent.append(await producer.send_batch(batch, topic, partition=part))
+                batch = batches[part] = producer.create_batch()
+                batch.append(key=key, value=value, timestamp=None)
+        for part, batch in batches.items():
+            sent.append(await producer.send_batch(batch, topic, partition=part))
+        await asyncio.gather(*sent)
+        return time.perf_counter() - t0
+    finally:
+        await producer.stop()
+
+
+async def raw_consume_rate(settings: Settings, topic: str, expected: int) -> float:
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.broker, group_id=f"bench-raw-{uuid.uuid4().hex}",
+                                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024**2)
+    await consumer.start()
+    try:
+        n, first = 0, None
+        while n < expected:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            first = first or (time.perf_counter() if batch else None)
+            n += sum(len(msgs) for msgs in batch.values())
+        return n / (time.perf_counter() - first)
+    finally:
+        await consumer.stop()
+
+
+@contextmanager
+def ledger_url(database_url: str | None, workdir: Path):
+    """A fresh ledger: a new SQLite file, or a new schema in the given PostgreSQL database."""
+    if not database_url or database_url.startswith("sqlite"):
+        yield database_url or f"sqlite:///{workdir / 'bench.db'}"
+        return
+    with scratch_schema(database_url, "kuota_bench") as url:
+        yield url
+
+
+def receipts(engine, topic: str) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(Receipt).where(Receipt.topic == topic)) or 0
+
+
+def run_bench(base: Settings, console: Console, *, events: int, database_url: str | None, workers: int = 2) -> dict:
+    workdir = Path("bench-results") / time.strftime("%Y%m%d-%H%M%S")
+    workdir.mkdir(parents=True, exist_ok=True)
+    broker = EmbeddedBroker(f"127.0.0.1:{free_port()}", workdir / "broker.log").start()
+    try:
+        with ledger_url(database_url, workdir) as url:
+            return _measure(base, console, broker, url, events, workdir, workers)
+    finally:
+        broker.stop()
+
+
+def _measure(base, console, broker, url, events, workdir, n_workers) -> dict:
+    settings = base.model_copy(update={"broker": broker.bootstrap, "database_url": url, "data_dir": workdir})
+    migrate(url)
+    ensure_topics(settings)
+    suppliers, purchases = synthetic(events)
+    raw_topic = "kuota.bench.raw"
+    produce(settings, raw_topic, purchases)
+    raw_rate = asyncio.run(raw_consume_rate(settings, raw_topic, events))
+    console.print(f"raw consume (aiokafka, no processing): {raw_rate:,.0f} records/s")
+
+    env = dict(os.environ, KUOTA_BROKER=broker.bootstrap, KUOTA_DATABASE_URL=url, KUOTA_DATA_DIR=str(workdir))
+    produce(settings, settings.topic(SUPPLIERS), suppliers)  # waiting for the workers when they start
+    launched = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env,
+                                stdout=(log := open(workdir / f"worker-{i}.log", "wb")), stderr=log)
+               for i in range(n_workers)]
+    try:
+        engine = make_engine(url)
+        while receipts(engine, settings.topic(SUPPLIERS)) == 0:
+            _alive(workers)
+            time.sleep(0.05)
+        first_booking = time.perf_counter() - launched
+        while receipts(engine, settings.topic(SUPPLIERS)) < len(suppliers):  # all joined and booking
+            _alive(workers)
+            time.sleep(0.2)
+        t0 = time.perf_counter()
+        produce_secs = produce(settings, settings.topic(PURCHASES), purchases)
+        while (done := receipts(engine, settings.topic(PURCHASES))) < events:
+            _alive(workers)
+            time.sleep(_next_poll(done, events, time.perf_counter() - t0))
+        e2e = events / (time.perf_counter() - t0)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(30)
+    result = {"events": events, "workers": n_workers, "ledger": url.split(":")[0], "raw_consume_per_s": round(raw_rate),
+              "produce_per_s": round(events / produce_secs), "end_to_end_per_s": round(e2e),
+              "first_booking_after_s": round(first_booking, 1)}
+    console.print(f"worker start -> first record booked: {result['first_booking_after_s']} s")
+    console.print(f"produce (aiokafka batches, load generator): {result['produce_per_s']:,} events/s")
+    console.print(f"[bold]end to end (produced -> committed in the ledger): {result['end_to_end_per_s']:,} events/s[/]"
+                  f" over {done:,} events, {n_workers} worker(s), ledger {result['ledger']}")
+    (workdir / "result.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    return result
+
+
+def _next_poll(done: int, events: int, elapsed: float) -> float:
+    """Seconds until the next count of receipts. Counting a large ledger costs CPU that the
+    workers being measured need, so polls are spaced by the time that likely remains, down to
+    50 ms near the end (the clock's resolution)."""
+    if done <= 0:
+        return 0.2
+    remaining = (events - done) * elapsed / done
+    return min(1.0, max(0.05, remaining / 3))
+
+
+def _alive(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is not None:
+            raise RuntimeError(f"a worker exited with {worker.returncode}; see its log in bench-results/")

@@ -1,0 +1,202 @@
+"""`kuota demo`: a realistic year streamed through the real broker into a fresh ledger."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.books.audit import audit
+from ledger.db import make_engine, migrate
+from ledger.models import Alert, Evaluation, Receipt
+from ledger.rules.money import format_rupiah
+from ledger.rules.programs import ALL
+from ledger.reports.standings import breakdown, compliance, spend
+from streams.tools.bench import free_port
+from streams.kafka.broker import EmbeddedBroker
+from streams.tools.demo_data import DemoData, generate
+from streams.kafka.producer import make_producer
+from streams.officers.terminal import share_text
+from streams.kafka.targets_files import apply_targets
+from streams.officers.tables import percent
+from streams.settings import PURCHASES, SUPPLIERS, TARGETS, Settings
+from streams.kafka.topics import ensure_topics
+
+TOP = 10
+PROGRAM_DIR = Path(__file__).resolve().parents[2] / "examples" / "programs"
+PROGRAM_FILES = sorted(PROGRAM_DIR.glob("*.toml"))
+
+
+def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int, seed: int, timeout: float) -> int:
+    started = time.monotonic()
+    demo_dir = base.data_dir / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    demo_dir.mkdir(parents=True)
+    url = base.database_url or f"sqlite:///{(demo_dir / 'kuota.db').resolve()}"
+    with console.status("membuat data demo / generating demo data..."):
+        data = generate(seed, purchases=purchases, suppliers=suppliers)
+    broker = EmbeddedBroker(f"127.0.0.1:{free_port()}", demo_dir / "broker.log") if base.embedded_broker else None
+    settings = base.model_copy(update={"broker": broker.start().bootstrap if broker else base.broker,
+                                       "database_url": url, "data_dir": demo_dir})
+    try:
+        migrate(url)
+        ensure_topics(settings)
+        worker = _start_worker(settings)
+        try:
+            programs = apply_targets(settings, PROGRAM_FILES)
+            console.print(f"program / programs: {len(programs)} target events from {PROGRAM_DIR.name}/ "
+                          f"({', '.join(p.program_id for p in programs if p.type == 'program.defined')})")
+            sent = _send(settings, data)
+            sent[settings.topic(TARGETS)] = len(programs)
+            console.print(f"terkirim / sent: {sum(sent.values()):,} records "
+                          f"({sent[settings.topic(PURCHASES)]:,} purchases, "
+                          f"{sent[settings.topic(SUPPLIERS)]:,} supplier registrations) "
+                          f"via {settings.broker}")
+            if not _wait(settings, sent, worker, console, timeout):
+                return 1
+            if not _wait_for_evaluation(settings, worker, console, timeout):
+                return 1
+        finally:
+            _stop(worker)
+    finally:
+        if broker:
+            broker.stop()
+    ok = _summary(url, console, data)
+    console.print(f"selesai dalam / done in {time.monotonic() - started:.1f}s. Ledger: {url}")
+    console.print(f"lihat lagi / look again: KUOTA_DATABASE_URL={url} kuota report  (or: kuota audit)")
+    return 0 if ok else 1
+
+
+def _start_worker(settings: Settings) -> subprocess.Popen:
+    env = dict(os.environ, KUOTA_BROKER=settings.broker, KUOTA_DATABASE_URL=settings.ledger_url,
+               KUOTA_DATA_DIR=str(settings.data_dir), KUOTA_EMBEDDED_BROKER="false")
+    log = open(settings.data_dir / "worker.log", "wb")
+    return subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log, stderr=log)
+
+
+def _send(settings: Settings, data: DemoData) -> Counter:
+    producer = make_producer(settings)
+    sent: Counter = Counter()
+    for record in data.in_send_order():
+        topic = settings.topic(record.topic)
+        producer.send(topic, key=record.key, value=record.value)
+        sent[topic] += 1
+    producer.flush()
+    producer.close()
+    return sent
+
+
+def _wait(settings: Settings, sent: Counter, worker: subprocess.Popen, console: Console, timeout: float) -> bool:
+    engine = make_engine(settings.ledger_url)
+    deadline = time.monotonic() + timeout
+    with console.status("") as status:
+        while True:
+            with Session(engine) as s:
+                done = dict(s.execute(select(Receipt.topic, func.count()).group_by(Receipt.topic)).all())
+            status.update(f"dibukukan / booked {sum(done.values()):,} of {sum(sent.values()):,}")
+            if all(done.get(topic, 0) >= n for topic, n in sent.items()):
+                return True
+            if worker.poll() is not None or time.monotonic() > deadline:
+                console.print(f"[red]the worker did not book everything in time[/]; see {settings.data_dir}/worker.log")
+                return False
+            time.sleep(0.25)
+
+
+def _wait_for_evaluation(settings: Settings, worker: subprocess.Popen, console: Console, timeout: float) -> bool:
+    """The worker evaluates the programs a few seconds after the books change; wait for the first
+    evaluation that started after the last record was booked."""
+    engine = make_engine(settings.ledger_url)
+    deadline = time.monotonic() + timeout
+    with console.status("menilai program / evaluating programs..."):
+        while True:
+            with Session(engine) as s:
+                booked = s.scalar(select(func.max(Receipt.received_at)))
+                evaluated = s.scalar(select(func.max(Evaluation.evaluated_at)))
+            if booked is not None and evaluated is not None and evaluated > booked:
+                return True
+            if worker.poll() is not None or time.monotonic() > deadline:
+                console.print(f"[red]the worker did not evaluate the programs in time[/]; "
+                              f"see {settings.data_dir}/worker.log")
+                return False
+            time.sleep(0.25)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _summary(url: str, console: Console, data: DemoData) -> bool:
+    with Session(make_engine(url)) as session:
+        report = audit(session)
+        lines = spend(session, "year")
+    outcomes = sum(report.by_topic.values(), Counter())
+    console.print(f"diterima / received: {sum(outcomes.values())}")
+    for key in ("applied", "duplicate", "rejected"):
+        console.print(f"  {key}: {outcomes[key]}")
+    with Session(make_engine(url)) as session:
+        reasons = session.execute(select(Receipt.reason, func.count()).where(Receipt.reason.is_not(None))
+                                  .group_by(Receipt.reason).order_by(Receipt.reason)).all()
+    for reason, n in reasons:
+        console.print(f"  rejected {reason}: {n}")
+    table = Table("buyer_id", "nama / name", "periode", "total", "UMKM+koperasi / eligible", "porsi / share",
+                  title=f"{TOP} pembeli teratas / top buyers")
+    for line in lines[:TOP]:
+        table.add_row(line.buyer_id, line.name or "", line.period, format_rupiah(line.total),
+                      format_rupiah(line.eligible), share_text(line))
+    console.print(table)
+    _programs_summary(url, console)
+    verdict = "[green]AUDIT OK[/]" if report.ok else "[red]AUDIT FAILED[/]: " + "; ".join(report.problems[:5])
+    console.print(verdict)
+    return report.ok
+
+
+def _programs_summary(url: str, console: Console) -> None:
+    with Session(make_engine(url)) as session:
+        lines = compliance(session)
+        raised = session.execute(select(Alert.program_id, Alert.status, func.count())
+                                 .group_by(Alert.program_id, Alert.status)
+                                 .order_by(Alert.program_id, Alert.status)).all()
+        parts = {x.program_id: breakdown(session, x.program_id, x.period, datetime.now(timezone.utc))
+                 for x in lines if x.buyer_id == ALL}
+    by_program: dict[str, list] = {}
+    for x in lines:
+        by_program.setdefault(x.program_id, []).append(x)
+    for program_id, rows in by_program.items():
+        console.print(f"[bold]{program_id}[/] — {rows[0].program}")
+        statuses = Counter(r.status or "-" for r in rows)
+        grades = Counter(r.grade or "-" for r in rows)
+        console.print("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+                      + " | nilai / grade: " + ", ".join(f"{k} {v}" for k, v in sorted(grades.items())))
+        table = Table("pembeli / buyer", "periode", "realisasi / actual", "wajib / required", "porsi / share",
+                      "status", "nilai / grade")
+        for r in rows[:TOP]:
+            table.add_row(r.buyer_id if r.buyer_id != ALL else "semua / all", r.period, format_rupiah(r.actual),
+                          format_rupiah(r.required), share_text_of(r), r.status or "-", r.grade or "-")
+        console.print(table)
+        if program_id in parts:
+            part = Table("OPD", "nama / name", "UMKM+koperasi lokal / eligible", title=f"{program_id}: rincian per OPD")
+            for buyer_id, name, eligible, _total in parts[program_id]:
+                part.add_row(buyer_id, name or "", format_rupiah(eligible))
+            console.print(part)
+    console.print(f"peringatan / alerts raised: {sum(n for _, _, n in raised)}")
+    for program_id, status, n in raised:
+        console.print(f"  alert {program_id} {status}: {n}")
+
+
+def share_text_of(line) -> str:
+    # Rounded down like every compliance share: a shortfall never reads as the threshold.
+    return percent(line.share_bp) if line.base else "-"

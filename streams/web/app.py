@@ -1,0 +1,156 @@
+"""The officers' HTTP API and dashboard: reads the ledger database, never writes it.
+
+`create_api(settings)` wires one engine; each request gets a session. Every route only turns
+query parameters into a call of `streams.officers` and its result into JSON, CSV, XLSX or HTML.
+"""
+
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ledger.db import make_engine
+from streams.web import models as m
+from streams.officers import downloads
+from streams.officers import views as officers
+from streams.settings import Settings
+
+Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]
+Period = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+                                     description="2024, 2024-Q1 or 2024-03")]
+Region = Annotated[str | None, Query(pattern=r"^[0-9]{4}$", description="BPS region code, e.g. 3216")]
+BuyerId = Annotated[str | None, Query(min_length=1, max_length=64, description="a buyer id (`*`: combined)")]
+Status = Annotated[Literal["breach", "at_risk", "recovered", "met"] | None, Query()]
+Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows skipped")]
+Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download of every matching row")]
+Lang = Annotated[Literal["id", "en"], Query(description="language of a download's headings")]
+STATIC = Path(__file__).parent / "static"
+
+
+def _as_of(as_of: Annotated[datetime | None, Query(
+        description="what the ledger knew at this moment (RFC 3339 with offset); default now")] = None):
+    if as_of is not None and (as_of.tzinfo is None or not 1900 <= as_of.year <= 2999):
+        raise HTTPException(422, "as_of: an RFC 3339 time with an offset, years 1900-2999 "
+                                 "(e.g. 2024-03-31T23:59:59+07:00)")
+    return as_of
+
+
+AsOf = Annotated[datetime | None, Depends(_as_of)]
+
+
+def create_api(settings: Settings) -> FastAPI:
+    engine = make_engine(settings.ledger_url)
+
+    @asynccontextmanager
+    async def lifespan(_):
+        yield
+        engine.dispose()
+
+    api = FastAPI(title="kuota", lifespan=lifespan, version="1", summary="Kepatuhan kuota UMKM / UMKM quota compliance",
+                  description="Laporan untuk petugas kepatuhan / reports for compliance officers. "
+                              "Rupiah are whole integers; shares are basis points (3000 = 30%).")
+
+    def session():
+        with Session(engine) as s:
+            yield s
+
+    Db = Annotated[Session, Depends(session)]
+
+    @api.exception_handler(SQLAlchemyError)
+    async def _unavailable(request: Request, exc: SQLAlchemyError):
+        return JSONResponse({"detail": f"ledger unavailable: {type(exc).__name__}"}, status_code=503)
+
+    @api.get("/health", response_model=m.Health, tags=["api"])
+    def health(db: Db):
+        return officers.health(db)
+
+    @api.get("/api/programs", response_model=m.Programs, tags=["api"])
+    def programs(db: Db, as_of: AsOf):
+        rows = officers.programs(db, as_of)
+        return {"total": len(rows), "items": rows}
+
+    @api.get("/api/compliance", response_model=m.Compliance, tags=["api"],
+             responses={200: {"content": {"text/csv": {}, downloads.XLSX_TYPE: {}}}})
+    def compliance(db: Db, program: Program = None, period: Period = None, region: Region = None,
+                   buyer: BuyerId = None, status: Status = None, as_of: AsOf = None, limit: Limit = 100,
+                   offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
+        rows = officers.compliance(db, program=program, period=period, region=region, buyer=buyer, status=status,
+                                   as_of=as_of)
+        if format != "json":
+            about = _about(db, lang, as_of, program=program, period=period, region=region, buyer=buyer,
+                           status=status)
+            return _download(format, "kepatuhan", downloads.COMPLIANCE, rows, about, lang,
+                             "Kepatuhan kuota UMKM" if lang == "id" else "UMKM quota compliance")
+        part = officers.page(rows, limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "totals": officers.totals(rows),
+                "items": part.items}
+
+    @api.get("/api/alerts", response_model=m.Alerts, tags=["api"],
+             responses={200: {"content": {"text/csv": {}, downloads.XLSX_TYPE: {}}}})
+    def alerts(db: Db, program: Program = None, buyer: BuyerId = None, status: Status = None,
+               limit: Limit = 100, offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
+        rows = officers.alerts(db, program=program, buyer=buyer, status=status)
+        if format != "json":
+            about = _about(db, lang, None, program=program, buyer=buyer, status=status)
+            return _download(format, "peringatan", downloads.ALERTS, rows, about, lang,
+                             "Peringatan kepatuhan" if lang == "id" else "Compliance alerts")
+        part = officers.page(rows, limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
+
+    @api.get("/api/buyers/{buyer_id}", response_model=m.BuyerDetail, tags=["api"],
+             responses={404: {"description": "unknown buyer"}})
+    def buyer(db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)], period: Period = None,
+              as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
+        detail = officers.buyer_detail(db, buyer_id, period=period, as_of=as_of, limit=limit, offset=offset)
+        if detail is None:
+            raise HTTPException(404, f"pembeli tidak dikenal / unknown buyer: {buyer_id}")
+        return detail | {"trend": officers.trend(db, buyer=buyer_id, as_of=as_of),
+                         "programs": officers.program_trend(db, buyer_id, as_of)}
+
+    @api.get("/api/suppliers", response_model=m.Suppliers, tags=["api"])
+    def suppliers(db: Db, program: Program = None, region: Region = None,
+                  scale: Annotated[Literal["mikro", "kecil", "menengah", "besar"] | None, Query()] = None,
+                  as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
+        rows = officers.suppliers(db, program=program, region=region, scale=scale, as_of=as_of)
+        part = officers.page(rows, limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
+
+    @api.get("/api/trend", response_model=m.Trend, tags=["api"])
+    def trend(db: Db, buyer: BuyerId = None, program: Program = None, as_of: AsOf = None,
+              limit: Limit = 100, offset: Offset = 0):
+        part = officers.page(officers.trend(db, buyer=buyer, program=program, as_of=as_of), limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
+
+    from streams.web.dashboard import router
+
+    api.include_router(router(Db))
+    api.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return api
+
+
+def _about(db: Session, lang: str, as_of: datetime | None, **filters) -> dict[str, str]:
+    every = "semua" if lang == "id" else "all"
+    last = as_of or officers.health(db)["last_evaluation"]
+    labels = {"program": "Program", "period": "Periode" if lang == "id" else "Period",
+              "region": "Wilayah" if lang == "id" else "Region", "buyer": "Pembeli" if lang == "id" else "Buyer",
+              "status": "Status"}
+    about = {labels[k]: v or every for k, v in filters.items()}
+    about["Per / as of" if lang == "en" else "Per tanggal (evaluasi terakhir)"] = last.isoformat() if last else "-"
+    about["Sumber / source"] = "kuota ledger"
+    return about
+
+
+def _download(fmt: str, stem: str, columns, rows, about, lang: str, title: str) -> Response:
+    if fmt == "csv":
+        return Response(downloads.to_csv(columns, rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+    return Response(downloads.to_xlsx(columns, rows, title=title, about=about, lang=lang),
+                    media_type=downloads.XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})

@@ -1,0 +1,46 @@
+"""Serving the officers' API and dashboard: in the foreground (`kuota serve`) or as a child
+process next to the worker (`kuota up`), so a busy worker never slows the pages down."""
+
+import os
+import subprocess
+import sys
+
+from rich.console import Console
+
+from ledger.db import migrate
+from streams.settings import Settings
+
+
+def url(settings: Settings) -> str:
+    host = f"[{settings.api_host}]" if ":" in settings.api_host else settings.api_host
+    return f"http://{host}:{settings.api_port}"
+
+
+def serve(settings: Settings, console: Console, *, migrate_first: bool = True) -> None:
+    """Run uvicorn in the foreground until Ctrl-C or SIGTERM."""
+    import uvicorn
+
+    from streams.web.app import create_api
+
+    if migrate_first:
+        migrate(settings.ledger_url)
+    console.print(f"dasbor dan API / dashboard and API: [bold]{url(settings)}[/] (OpenAPI: {url(settings)}/docs)")
+    uvicorn.run(create_api(settings), host=settings.api_host, port=settings.api_port,
+                log_level="warning" if settings.log_level == "info" else settings.log_level.lower())
+
+
+def start_child(settings: Settings) -> subprocess.Popen:
+    """`kuota serve` as a child process over the same ledger; the caller has migrated it."""
+    env = dict(os.environ, KUOTA_DATABASE_URL=settings.ledger_url, KUOTA_API_HOST=settings.api_host,
+               KUOTA_API_PORT=str(settings.api_port))
+    return subprocess.Popen([sys.executable, "-m", "streams", "serve", "--no-migrate"], env=env)
+
+
+def stop_child(child: subprocess.Popen, timeout: float = 10.0) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
