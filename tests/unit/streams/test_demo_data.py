@@ -22,7 +22,7 @@ EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 def _load_oracle():
     # tests/ is not a package, so the oracle is loaded by path; it must stay free of kuota imports.
-    path = Path(__file__).parents[1] / "e2e" / "oracle.py"
+    path = Path(__file__).parents[2] / "e2e" / "oracle.py"
     spec = importlib.util.spec_from_file_location("kuota_demo_oracle", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

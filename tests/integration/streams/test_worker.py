@@ -81,7 +81,7 @@ def test_worker_books_deduplicates_and_rejects_with_reasons(ledger_url, kuota_en
     assert "AUDIT FAILED" in tampered.stdout and "co-3216-mall" in tampered.stdout
 
 
-TOOLS = Path(__file__).parent.parent / "tools"
+TOOLS = Path(__file__).parents[2] / "tools"
 
 
 def _kcat(broker: str, topic: str, key: str, line: str) -> None:

@@ -10,7 +10,7 @@ from ledger.reports import views as readside
 from streams.officers import reports as officer_reports
 from streams.officers import tables as render
 from streams.officers.xlsx import workbook
-from tests.unit.test_evaluation import RULE_40, SHARE_30, books, purchase  # noqa: F401 (fixture)
+from tests.integration.ledger.test_evaluation import RULE_40, SHARE_30, books, purchase  # noqa: F401 (fixture)
 
 
 def session_of(books):
@@ -38,7 +38,7 @@ def test_as_of_before_a_late_purchase_shows_the_old_figure_and_after_it_the_new_
 
 
 def test_as_of_reads_the_classes_the_ledger_knew_then(books):
-    from tests.unit.test_evaluation import registration
+    from tests.integration.ledger.test_evaluation import registration
 
     books.targets(SHARE_30)
     books.purchases(purchase(1, 5_000, "NEW-1"), purchase(2, 5_000, "BIG-1"))

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, events_from_document, target_key
 from streams.tools.demo_data import MIN_PURCHASES, MIN_SUPPLIERS, generate
 
-EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
+EXAMPLES = Path(__file__).parents[3] / "examples" / "programs"
 DROP = object()
 
 
