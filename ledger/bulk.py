@@ -82,3 +82,9 @@ def upsert_adding(conn: Connection, table: Table, rows: list[dict], key: list[st
            + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in add))
     values = itemgetter(*columns)
     conn.exec_driver_sql(sql, [values(row) for row in rows])
+
+
+def chunks(items: list, size: int = 900):
+    """Slices of at most `size` items: SQLite allows 999 bound parameters in one statement."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from ledger.errors import MigrationError
 
@@ -99,4 +100,16 @@ def scratch_schema(database_url: str, prefix: str = "kuota_scratch"):
     finally:
         with engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+@contextmanager
+def session_for(url: str):
+    """A session over an up-to-date ledger, for a command that reads it and exits."""
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
         engine.dispose()

@@ -162,9 +162,3 @@ class SupplierRegistered(Event):
 
 PurchaseEvent = Annotated[PurchaseRecorded | PurchaseReversed, Field(discriminator="type")]
 SupplierEvent = SupplierRegistered
-
-#: Which event types each input topic carries.
-TOPIC_EVENTS: dict[str, tuple[type[Event], ...]] = {
-    "kuota.purchases.v1": (PurchaseRecorded, PurchaseReversed),
-    "kuota.suppliers.v1": (SupplierRegistered,),
-}

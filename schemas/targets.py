@@ -16,7 +16,6 @@ from pydantic import ValidationError, model_validator
 from schemas.codes import BuyerKind, Channel, Scale
 from schemas.events import EARLIEST, LATEST, Event, EventId, Identifier, RegionCode, ShortText
 
-TOPIC = "kuota.targets.v1"
 
 ProgramId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")]
 ProgramKind = Literal["amount", "share", "share_of_budget"]

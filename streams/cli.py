@@ -17,12 +17,6 @@ console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 class Granularity(StrEnum):
     year = "year"
     quarter = "quarter"
@@ -33,8 +27,8 @@ class Granularity(StrEnum):
 def up() -> None:
     """Embedded broker + worker + API and dashboard in the foreground; Ctrl-C stops everything cleanly."""
     from ledger.db import migrate
-    from streams.web import serve as web
     from streams.kafka.broker import broker_for
+    from streams.web import serve as web
     from streams.worker.run import run_worker
 
     settings = Settings()
@@ -138,17 +132,14 @@ LANG = typer.Option("id", help="id (Bahasa Indonesia) or en")
 def report(
     ctx: typer.Context,
     period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
     buyer: str | None = typer.Option(None, help="one buyer id"),
     kind: str | None = typer.Option(None, help="agency or company"),
-    lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
 ) -> None:
     """Spend per buyer and period: total, eligible (UMKM and cooperatives) and share."""
     if ctx.invoked_subcommand is not None:
         return
-    from streams.officers.terminal import print_spend
-
-    print_spend(Settings(), console, period=period.value, fmt=fmt.value, buyer=buyer, kind=kind, lang=lang)
+    _report("spend", fmt, output, lang, None, granularity=period.value, buyer=buyer, kind=kind)
 
 
 @report_app.command("overview")
@@ -160,10 +151,7 @@ def report_overview(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade."""
-    from streams.officers.terminal import officer_report
-
-    officer_report(Settings(), console, "overview", fmt=fmt, output=output, lang=lang, as_of=as_of,
-                   program=program, period=period, region=region, status=status)
+    _report("overview", fmt, output, lang, as_of, program=program, period=period, region=region, status=status)
 
 
 @report_app.command("buyer")
@@ -174,10 +162,7 @@ def report_buyer(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """One buyer down to each entry: its supplier, the supplier's class that day, and why it counted or not."""
-    from streams.officers.terminal import officer_report
-
-    officer_report(Settings(), console, "buyer", fmt=fmt, output=output, lang=lang, as_of=as_of,
-                   buyer_id=buyer_id, period=period, limit=limit, offset=offset)
+    _report("buyer", fmt, output, lang, as_of, buyer_id=buyer_id, period=period, limit=limit, offset=offset)
 
 
 @report_app.command("suppliers")
@@ -187,10 +172,7 @@ def report_suppliers(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """What each UMKM or cooperative received, and how much of it counted for each program."""
-    from streams.officers.terminal import officer_report
-
-    officer_report(Settings(), console, "suppliers", fmt=fmt, output=output, lang=lang, as_of=as_of,
-                   supplier=supplier, program=program)
+    _report("suppliers", fmt, output, lang, as_of, supplier=supplier, program=program)
 
 
 @report_app.command("trend")
@@ -200,10 +182,17 @@ def report_trend(
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """Month by month: total spend, what counted, and the share."""
-    from streams.officers.terminal import officer_report
+    _report("trend", fmt, output, lang, as_of, buyer=buyer, program=program)
 
-    officer_report(Settings(), console, "trend", fmt=fmt, output=output, lang=lang, as_of=as_of,
-                   buyer=buyer, program=program)
+
+def _report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, **args) -> None:
+    from ledger.db import session_for
+    from streams.officers.terminal import build, parse_as_of, show
+
+    moment = parse_as_of(as_of)
+    with session_for(Settings().ledger_url) as session:
+        report = build(session, name, lang=lang, as_of=moment, **args)
+    show(console, report, fmt=fmt, lang=lang, output=output, stem=name)
 
 
 targets_app = typer.Typer(help="Programs and budgets on kuota.targets.v1 / program dan pagu.", no_args_is_help=True)
@@ -216,7 +205,8 @@ def targets_apply(
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show the events, send nothing"),
 ) -> None:
     """Validate officer files ([[program]], [[budget]]) and publish them as target events."""
-    from streams.kafka.targets_files import apply_targets, print_applied, targets_from
+    from streams.kafka.targets_files import apply_targets, targets_from
+    from streams.officers.terminal import print_applied
 
     if dry_run:
         print_applied(console, [ev for f in files for ev in targets_from(f)])
@@ -229,13 +219,11 @@ def compliance(
     program: str | None = typer.Option(None, help="one program_id"),
     period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
     buyer: str | None = typer.Option(None, help="one buyer id (`*` for a combined program)"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
-    lang: str = typer.Option("id", help="id (Bahasa Indonesia) or en"),
+    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
+    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
-    """Status per program, buyer and period: actual, required, shortfall, share, status and grade."""
-    from streams.kafka.targets_files import print_compliance
-
-    print_compliance(Settings(), console, program=program, period=period, buyer=buyer, fmt=fmt.value, lang=lang)
+    """Status per program, buyer and period (the same report as `kuota report overview`)."""
+    _report("overview", fmt, output, lang, as_of, program=program, period=period, buyer=buyer, status=status)
 
 
 @app.command()
@@ -244,20 +232,24 @@ def alerts(
     buyer: str | None = typer.Option(None, help="one buyer id"),
     status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
     limit: int | None = typer.Option(None, help="newest N only"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
     """Alerts raised (one per change of status), newest first."""
-    from streams.kafka.targets_files import print_alerts
-
-    print_alerts(Settings(), console, program=program, buyer=buyer, status=status, limit=limit, fmt=fmt.value)
+    _report("alerts", fmt, output, lang, None, program=program, buyer=buyer, status=status, limit=limit)
 
 
 @app.command()
 def audit() -> None:
     """Check the books: every record accounted for, positions equal to a recount of entries."""
+    from ledger.books.audit import audit as check
+    from ledger.db import session_for
+    from streams.kafka.manifest import gaps
     from streams.officers.terminal import print_audit
 
-    raise typer.Exit(print_audit(Settings(), console))
+    settings = Settings()
+    with session_for(settings.ledger_url) as session:
+        report, missing = check(session), gaps(settings.data_dir, session)
+    raise typer.Exit(print_audit(console, report, missing))
 
 
 @app.command()

@@ -5,8 +5,6 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PURCHASES, SUPPLIERS, TARGETS = "kuota.purchases.v1", "kuota.suppliers.v1", "kuota.targets.v1"
-ALERTS, REJECTED = "kuota.alerts.v1", "kuota.rejected.v1"
 
 
 class Settings(BaseSettings):

@@ -74,3 +74,8 @@ def _positions(session: Session, report: AuditReport) -> None:
                 f"position {'/'.join(map(str, key))}: stored {have[0]} in {have[1]} entries, "
                 f"entries add up to {want[0]} in {want[1]}")
     report.positions_checked = len(stored)
+
+
+def received_event_ids(session: Session) -> set[tuple[str, str]]:
+    """(topic, event id) of every record the ledger has a receipt for, whatever its outcome."""
+    return set(session.execute(select(Receipt.topic, Receipt.event_id).where(Receipt.event_id.is_not(None))))

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from ledger.rules.compliance import Status, evaluate, period_bounds, should_alert
 from ledger.rules.eligibility import SupplierClass, class_on
 from ledger.models import Alert, Buyer, Entry, Evaluation, Position, Standing
-from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded
-from ledger.books.registry import _chunks, load_histories
+from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded, program_base
+from ledger.books.registry import load_histories
+from ledger.bulk import chunks
 from ledger.books.targets import in_force
 from schemas.codes import region_timezone
 from schemas.targets import ProgramDefined
@@ -95,7 +96,7 @@ def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime
     if not purchases:
         return []
     reversed_by: dict[str, int] = defaultdict(int)
-    for chunk in _chunks(sorted(p.event_id for p in purchases), 900):
+    for chunk in chunks(sorted(p.event_id for p in purchases)):
         for original, amount in session.execute(select(Entry.reverses, func.sum(Entry.amount))
                                                 .where(Entry.reverses.in_(chunk), *known).group_by(Entry.reverses)):
             reversed_by[original] = int(amount)
@@ -112,18 +113,13 @@ def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime
 
 def _moved(previous: Standing, standing, fig: Figures, program: ProgramDefined) -> bool:
     return (previous.actual, previous.required, previous.total, previous.base) != (
-        standing.actual, standing.required, fig.total, _base(program, fig))
-
-
-def _base(program: ProgramDefined, fig: Figures) -> int | None:
-    """What a share is a share of: the buyer's own total, or its budget; none for an amount."""
-    return {"share": fig.total, "share_of_budget": fig.budget}.get(program.kind)
+        standing.actual, standing.required, fig.total, program_base(program, fig))
 
 
 def _standing(program, buyer, label, standing, fig, now, changed) -> dict:
     return dict(program_id=program.program_id, buyer_id=buyer, period=label,
                 status=standing.status.value if standing.status else None, actual=standing.actual,
-                required=standing.required, shortfall=standing.shortfall, total=fig.total, base=_base(program, fig),
+                required=standing.required, shortfall=standing.shortfall, total=fig.total, base=program_base(program, fig),
                 share_bp=standing.share_bp, grade=standing.grade, evaluated_at=now, changed_at=changed)
 
 
@@ -143,7 +139,7 @@ def _upsert_standings(session: Session, rows: list[dict]) -> None:
     keys = ("program_id", "buyer_id", "period")
     stmt = stmt.on_conflict_do_update(index_elements=list(keys),
                                       set_={c: stmt.excluded[c] for c in rows[0] if c not in keys})
-    for chunk in _chunks(rows, 500):
+    for chunk in chunks(rows, 500):
         session.execute(stmt, chunk)
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from ledger.bulk import insert_rows
 from ledger.errors import OffsetsReused
-from ledger.rules.fingerprint import fingerprint
-from schemas.codes import RejectReason
-from schemas.decode import Invalid
 from ledger.models import Receipt, Rejection
+from ledger.rules.attribution import Seen, conflict, seen
+from ledger.rules.fingerprint import fingerprint
+from schemas.decode import Invalid
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
@@ -73,6 +73,14 @@ class Intake:
                  errors=orjson.dumps(list(errors)).decode(), raw=raw, raw_encoding=encoding)
         )
 
+    def not_new(self, rec: Record, event_id: str, verdict: Seen) -> None:
+        """A duplicate, or a conflicting duplicate rejected."""
+        if verdict is Seen.DUPLICATE:
+            self.duplicate(rec, event_id)
+        else:
+            refusal = conflict(event_id)
+            self.rejected(rec, refusal.reason, (refusal.message,), event_id)
+
     def write(self, session: Session) -> BatchResult:
         if self._receipts:
             insert_rows(session.connection(), Receipt.__table__, self._receipts)
@@ -91,19 +99,16 @@ class Intake:
 
 def new_events(decoded: list, known: dict[str, str], intake: "Intake"):
     """Yield (record, event, fingerprint) for each event seen for the first time; every other record
-    gets its outcome here: invalid -> rejected, same id and content -> duplicate, same id and other
-    content -> conflicting_duplicate. `known` maps event ids already kept to their fingerprints."""
+    gets its outcome here (`ledger.rules.attribution.seen`). `known` maps event ids already kept to
+    their fingerprints; the events yielded are added to it."""
     for rec, ev in decoded:
         if isinstance(ev, Invalid):
             intake.rejected(rec, ev.reason, ev.errors)
             continue
         fp = fingerprint(ev)
-        if ev.event_id in known:
-            if known[ev.event_id] == fp:
-                intake.duplicate(rec, ev.event_id)
-            else:
-                intake.rejected(rec, RejectReason.CONFLICTING_DUPLICATE,
-                                (f"event_id {ev.event_id} was received earlier with different content",), ev.event_id)
+        verdict = seen(ev.event_id, fp, known)
+        if verdict is not Seen.NEW:
+            intake.not_new(rec, ev.event_id, verdict)
             continue
         known[ev.event_id] = fp
         yield rec, ev, fp

@@ -6,15 +6,16 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ledger.rules import eligibility
-from ledger.rules.eligibility import class_on, derive_scale
 from ledger.books.intake import Intake, Record, new_events
-from ledger.models import Entry, Registration
 from ledger.books.positions import Deltas
+from ledger.bulk import chunks
+from ledger.models import Entry, Registration
+from ledger.rules.attribution import registration_row
+from ledger.rules.eligibility import Classification, class_on
 from schemas.decode import Invalid, decode
 from schemas.events import SupplierRegistered
 
-History = dict[str, list[eligibility.Registration]]
+History = dict[str, list[Classification]]
 
 
 def load_histories(session: Session, supplier_ids, as_of: datetime | None = None) -> History:
@@ -22,7 +23,7 @@ def load_histories(session: Session, supplier_ids, as_of: datetime | None = None
     what the ledger had recorded by then."""
     histories: History = defaultdict(list)
     ids = sorted(set(supplier_ids))
-    for chunk in _chunks(ids, 900):
+    for chunk in chunks(ids):
         q = (select(Registration.supplier_id, Registration.scale, Registration.cooperative,
                     Registration.region, Registration.valid_from, Registration.valid_to, Registration.id)
              .where(Registration.supplier_id.in_(chunk)).order_by(Registration.id))
@@ -30,7 +31,7 @@ def load_histories(session: Session, supplier_ids, as_of: datetime | None = None
             q = q.where(Registration.recorded_at <= as_of)
         rows = session.execute(q)
         for sid, scale, coop, region, vf, vt, seq in rows:
-            histories[sid].append(eligibility.Registration(scale, coop, region, vf, vt, seq))
+            histories[sid].append(Classification(scale, coop, region, vf, vt, seq))
     return histories
 
 
@@ -46,9 +47,9 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
     new: History = defaultdict(list, {k: list(v) for k, v in old.items()})
     rows = []
     for rec, ev, fp in new_events(decoded, known, intake):
-        row = _row(ev, fp, now)
+        row = registration_row(ev, fp, now)
         rows.append(row)
-        new[ev.supplier.id].append(eligibility.Registration(
+        new[ev.supplier.id].append(Classification(
             row["scale"], row["cooperative"], row["region"], ev.valid_from, ev.valid_to, 2**62 + len(rows)))
         intake.applied(rec, ev.event_id)
     if rows:
@@ -58,7 +59,7 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
 
 def _reclassify(session: Session, old: History, new: History, supplier_ids: set[str]) -> None:
     deltas = Deltas()
-    for chunk in _chunks(sorted(supplier_ids), 900):
+    for chunk in chunks(sorted(supplier_ids)):
         entries = session.execute(
             select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.channel, Entry.booked_on,
                    Entry.amount)
@@ -72,21 +73,9 @@ def _reclassify(session: Session, old: History, new: History, supplier_ids: set[
     deltas.apply(session)
 
 
-def _row(ev: SupplierRegistered, fp: str, now: datetime) -> dict:
-    s = ev.supplier
-    scale = s.scale.value if s.scale else derive_scale(s.capital, s.annual_sales).value
-    return dict(
-        event_id=ev.event_id, fingerprint=fp, supplier_id=s.id, name=s.name, region=s.region,
-        district=s.district, sector=s.sector, scale=scale, scale_derived=s.scale is None,
-        cooperative=s.cooperative.value if s.cooperative else None, capital=s.capital,
-        annual_sales=s.annual_sales, valid_from=ev.valid_from, valid_to=ev.valid_to,
-        occurred_at=ev.occurred_at, recorded_at=now,
-    )
-
-
 def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]:
     found = {}
-    for chunk in _chunks(sorted(event_ids), 900):
+    for chunk in chunks(sorted(event_ids)):
         rows = session.execute(
             select(Registration.event_id, Registration.fingerprint).where(Registration.event_id.in_(chunk))
         )
@@ -94,6 +83,16 @@ def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]
     return found
 
 
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def latest_registrations(session: Session, supplier_ids) -> dict[str, Registration]:
+    """The latest registration of each supplier (by arrival)."""
+    latest: dict[str, Registration] = {}
+    for chunk in chunks(sorted(set(supplier_ids))):
+        for reg in session.scalars(select(Registration).where(Registration.supplier_id.in_(chunk))
+                                   .order_by(Registration.id)):
+            latest[reg.supplier_id] = reg
+    return latest
+
+
+def supplier_names(session: Session, supplier_ids) -> dict[str, str]:
+    """The latest name each supplier registered under."""
+    return {sid: reg.name for sid, reg in latest_registrations(session, supplier_ids).items()}

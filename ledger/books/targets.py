@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.intake import Intake, Record, new_events
 from ledger.models import Target
-from ledger.books.registry import _chunks
+from ledger.bulk import chunks
 from schemas.decode import Invalid, decode
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, target_key
 
@@ -44,7 +44,7 @@ def in_force(session: Session, as_of: datetime | None = None) -> tuple[list[Prog
 
 def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]:
     found = {}
-    for chunk in _chunks(sorted(event_ids), 900):
+    for chunk in chunks(sorted(event_ids)):
         found.update(session.execute(select(Target.event_id, Target.fingerprint).where(Target.event_id.in_(chunk))).all())
     return found
 

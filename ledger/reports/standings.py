@@ -1,57 +1,24 @@
-"""Read side: spend per buyer and period, from positions only."""
+"""Standings: per program, period and buyer, what was reached against what was required. Live
+from the last evaluation, or recomputed from what the ledger had recorded by a past moment (so a
+31 March snapshot can be reproduced later). Also each buyer's part of a program, and the alerts.
+"""
 
-from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.rules.eligibility import SupplierClass, counts_as_umkm
-from ledger.models import Buyer, Position
-from ledger.rules.periods import period_of
+from ledger.books.evaluation import exclusion_buckets, position_buckets
+from ledger.books.outbox import alert_message
+from ledger.models import Alert, Evaluation, Standing
+from ledger.reports.spend import entry_buckets
+from ledger.reports.scope import Scope
+from ledger.rules.compliance import evaluate
+from ledger.rules.programs import ALL, figures, program_base
+from schemas.outputs import ComplianceAlert
 
-
-@dataclass(frozen=True, slots=True)
-class SpendLine:
-    buyer_id: str
-    name: str | None
-    kind: str
-    region: str
-    period: str
-    total: int
-    eligible: int
-
-    @property
-    def share_bp(self) -> int | None:
-        """Eligible share in basis points (integer, rounded half up); None without spend."""
-        if self.total <= 0:
-            return None
-        return (self.eligible * 10_000 * 2 + self.total) // (self.total * 2)
-
-
-def spend(session: Session, granularity: str = "year", buyer: str | None = None,
-          kind: str | None = None) -> list[SpendLine]:
-    """Total and eligible net spend per buyer and period, largest total first."""
-    q = (select(Position.buyer_id, Position.period, Position.scale, Position.cooperative, Position.local,
-                func.sum(Position.amount))
-         .group_by(Position.buyer_id, Position.period, Position.scale, Position.cooperative, Position.local))
-    if buyer:
-        q = q.where(Position.buyer_id == buyer)
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for buyer_id, month, scale, coop, local, amount in session.execute(q):
-        acc = sums[(buyer_id, period_of(month, granularity))]
-        acc[0] += int(amount)
-        if counts_as_umkm(SupplierClass(scale, bool(coop), bool(local))):
-            acc[1] += int(amount)
-    buyers = {b.id: b for b in session.scalars(select(Buyer))}
-    lines = []
-    for (buyer_id, period), (total, eligible) in sums.items():
-        b = buyers.get(buyer_id)
-        if kind and (b is None or b.kind != kind):
-            continue
-        lines.append(SpendLine(buyer_id, b.name if b else None, b.kind if b else "?", b.region if b else "?",
-                               period, total, eligible))
-    return sorted(lines, key=lambda line: (-line.total, line.buyer_id, line.period))
+ORDER = {"breach": 0, "at_risk": 1, "recovered": 2, "met": 3, None: 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +26,9 @@ class ComplianceLine:
     program_id: str
     program: str
     kind: str
-    buyer_id: str
+    buyer_id: str  # `*` for a program judged on all covered buyers together
     name: str | None
+    region: str | None  # the buyer's; the program's for `*`
     period: str
     actual: int
     required: int
@@ -70,20 +38,32 @@ class ComplianceLine:
     share_bp: int | None
     status: str | None
     grade: str | None
-    changed_at: object
+    changed_at: datetime | None
 
 
-_ORDER = {"breach": 0, "at_risk": 1, "recovered": 2, "met": 3, None: 4}
+def overview(scope: Scope, *, program: str | None = None, period: str | None = None, region: str | None = None,
+             buyer: str | None = None, status: str | None = None) -> list[ComplianceLine]:
+    """Per program, period and buyer: actual, required, shortfall, share, status and grade;
+    breaches first, then the largest shortfall. `region` is the program's region."""
+    lines = _live(scope, program, period, buyer) if scope.as_of is None else _recomputed(scope, program, period, buyer)
+    if region is not None:
+        regions = {p.program_id: p.region for p in scope.programs}
+        lines = [x for x in lines if regions.get(x.program_id) == region]
+    if status is not None:
+        lines = [x for x in lines if x.status == status]
+    return sorted(lines, key=lambda x: (x.program_id, x.period, ORDER.get(x.status, 5), -x.shortfall, x.buyer_id))
 
 
-def compliance(session: Session, program: str | None = None, period: str | None = None,
-               buyer: str | None = None) -> list[ComplianceLine]:
-    """The last evaluated standing per program, buyer and period: breaches first, then the
-    largest shortfall."""
-    from ledger.models import Standing
-    from ledger.books.targets import in_force
+def _line(scope: Scope, program_id: str, buyer: str, period: str, *, actual, required, shortfall, total, base,
+          share_bp, status, grade, changed_at) -> ComplianceLine:
+    p = scope.program(program_id)
+    region = (p.region if p else None) if buyer == ALL else scope.regions.get(buyer)
+    return ComplianceLine(program_id, p.name if p else program_id, p.kind if p else "?", buyer,
+                          scope.names.get(buyer), region, period, actual, required, shortfall, total, base,
+                          share_bp, status, grade, changed_at)
 
-    programs = {p.program_id: p for p in in_force(session)[0]}
+
+def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:
     q = select(Standing)
     if program:
         q = q.where(Standing.program_id == program)
@@ -91,21 +71,66 @@ def compliance(session: Session, program: str | None = None, period: str | None 
         q = q.where(Standing.period == period)
     if buyer:
         q = q.where(Standing.buyer_id == buyer)
-    names = dict(session.execute(select(Buyer.id, Buyer.name)).all())
+    return [_line(scope, s.program_id, s.buyer_id, s.period, actual=s.actual, required=s.required,
+                  shortfall=s.shortfall, total=s.total, base=s.base, share_bp=s.share_bp, status=s.status,
+                  grade=s.grade, changed_at=s.changed_at)
+            for s in scope.session.scalars(q)]
+
+
+def _recomputed(scope: Scope, program_id, period, buyer) -> list[ComplianceLine]:
+    buckets = entry_buckets(scope.session, scope.as_of)
+    seen = {b.buyer_id for b in buckets}
+    # Only buyers the ledger had booked by then (and agencies with a budget declared by then).
+    buyers = {b: info for b, info in scope.buyers.items() if b in seen or b not in scope.known_buyers}
     lines = []
-    for s in session.scalars(q):
-        p = programs.get(s.program_id)
-        lines.append(ComplianceLine(s.program_id, p.name if p else s.program_id, p.kind if p else "?", s.buyer_id,
-                                    names.get(s.buyer_id), s.period, s.actual, s.required, s.shortfall, s.total,
-                                    s.base, s.share_bp, s.status, s.grade, s.changed_at))
-    return sorted(lines, key=lambda x: (x.program_id, x.period, _ORDER.get(x.status, 5), -x.shortfall, x.buyer_id))
+    for p in scope.programs:
+        if program_id not in (None, p.program_id):
+            continue
+        judged = figures(p, buckets + exclusion_buckets(scope.session, p, scope.as_of), buyers, scope.budget_of,
+                         scope.as_of)
+        for (who, label), fig in judged.items():
+            if period not in (None, label) or buyer not in (None, who):
+                continue
+            s = evaluate(p, label, actual=fig.actual, total=fig.total, budget=fig.budget, previous=None,
+                         now=scope.as_of)
+            lines.append(_line(scope, p.program_id, who, label, actual=s.actual, required=s.required,
+                               shortfall=s.shortfall, total=fig.total, base=program_base(p, fig),
+                               share_bp=s.share_bp, status=s.status.value if s.status else None, grade=s.grade,
+                               changed_at=None))
+    return lines
 
 
-def alerts(session: Session, program: str | None = None, buyer: str | None = None,
-           status: str | None = None, limit: int | None = None) -> list:
-    """Alerts, newest first, with their delivery attempts counted."""
-    from ledger.models import Alert
+@dataclass(frozen=True, slots=True)
+class Part:
+    buyer_id: str
+    name: str | None
+    eligible: int
+    total: int
 
+
+def parts(scope: Scope, program_id: str, period: str) -> list[Part]:
+    """Each covered buyer's part of a program in one period, largest eligible first. For a
+    combined program this is how the region's figure is made up."""
+    program = scope.program(program_id)
+    if program is None:
+        return []
+    per_buyer = program.model_copy(update={"scope": "per_buyer", "kind": "amount" if program.kind != "share"
+                                           else "share"})
+    buckets = position_buckets(scope.session) + exclusion_buckets(scope.session, program)
+    figs = figures(per_buyer, buckets, scope.known_buyers, {}, scope.now)
+    rows = [Part(b, scope.names.get(b), f.actual, f.total) for (b, label), f in figs.items() if label == period]
+    return sorted(rows, key=lambda r: (-r.eligible, r.buyer_id))
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLine:
+    alert: ComplianceAlert  # as sent on the alerts topic and to webhooks
+    published: bool
+
+
+def alerts(session: Session, *, program: str | None = None, buyer: str | None = None, status: str | None = None,
+           limit: int | None = None) -> list[AlertLine]:
+    """Alerts, newest first."""
     q = select(Alert).order_by(Alert.id.desc())
     if program:
         q = q.where(Alert.program_id == program)
@@ -115,25 +140,12 @@ def alerts(session: Session, program: str | None = None, buyer: str | None = Non
         q = q.where(Alert.status == status)
     if limit:
         q = q.limit(limit)
-    return list(session.scalars(q))
+    return [AlertLine(alert_message(a), a.published_at is not None) for a in session.scalars(q)]
 
 
-def breakdown(session: Session, program_id: str, period: str, now) -> list[tuple[str, str | None, int, int]]:
-    """Each covered buyer's part of a program in one period: (buyer, name, eligible, total), largest
-    eligible first. For a combined program this is how the region's figure is made up."""
-    from ledger.books.evaluation import exclusion_buckets, position_buckets
-    from ledger.rules.programs import BuyerInfo, figures
-    from ledger.books.targets import in_force
+def last_evaluation(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(Evaluation.evaluated_at)))
 
-    programs, declared = in_force(session)
-    program = next((p for p in programs if p.program_id == program_id), None)
-    if program is None:
-        return []
-    per_buyer = program.model_copy(update={"scope": "per_buyer", "kind": "amount" if program.kind != "share"
-                                           else "share"})
-    buyers = {b.id: BuyerInfo(b.kind, b.region) for b in session.scalars(select(Buyer))}
-    buckets = position_buckets(session) + exclusion_buckets(session, program)
-    figs = figures(per_buyer, buckets, buyers, {}, now)
-    names = {b: n for b, n in session.execute(select(Buyer.id, Buyer.name))}
-    rows = [(b, names.get(b), f.actual, f.total) for (b, label), f in figs.items() if label == period]
-    return sorted(rows, key=lambda r: (-r[2], r[0]))
+
+def alerts_raised(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Alert)) or 0

@@ -180,7 +180,7 @@ def should_alert(previous: Status | None, new: Status | None) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Standing:
+class Assessment:
     """One status line: what an alert and a report row carry."""
 
     status: Status | None
@@ -192,7 +192,7 @@ class Standing:
 
 
 def evaluate(program: ProgramDefined, period_label: str, *, actual: int, total: int, budget: int | None,
-             previous: Status | None, now: datetime) -> Standing:
+             previous: Status | None, now: datetime) -> Assessment:
     """A program's standing for one buyer (or all, when combined) and period, as of `now`.
 
     `actual` is the eligible spend (`eligible_amount`, summed over buyers for a combined
@@ -205,5 +205,5 @@ def evaluate(program: ProgramDefined, period_label: str, *, actual: int, total: 
     need = required(program.kind, threshold, total, budget)
     new = status(previous, actual, need, start, end, now, program.status, total=total, kind=program.kind)
     base = {"share": total, "share_of_budget": budget}.get(program.kind)
-    return Standing(new, actual, need, shortfall(actual, need),
+    return Assessment(new, actual, need, shortfall(actual, need),
                     None if base is None else share_bp(actual, base), grade(actual, need))

@@ -29,7 +29,7 @@ def derive_scale(capital: int | None = None, annual_sales: int | None = None) ->
 
 
 @dataclass(frozen=True, slots=True)
-class Registration:
+class Classification:
     """One row of a supplier's classification history."""
 
     scale: str
@@ -49,7 +49,7 @@ class SupplierClass:
     local: bool
 
 
-def class_on(history: list[Registration], day: date, buyer_region: str) -> SupplierClass:
+def class_on(history: list[Classification], day: date, buyer_region: str) -> SupplierClass:
     """The registration in force on `day` decides; none yet is unregistered, past valid_to is lapsed."""
     current = None
     for reg in history:

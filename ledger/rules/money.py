@@ -16,3 +16,9 @@ def share_text(numerator: int, denominator: int, places: int = 2) -> str:
     units = (abs(numerator) * 100 * scale * 2 + denominator) // (denominator * 2)
     whole, frac = divmod(units, scale)
     return f"{sign}{whole}%" if places == 0 else f"{sign}{whole},{frac:0{places}d}%"
+
+
+def percent(bp: int | None, sep: str = ",") -> str:
+    """Basis points as a percentage with two decimals: 2999 -> `29,99%`. Compliance shares are
+    kept rounded down, so a shortfall never reads as the line."""
+    return "-" if bp is None else share_text(bp, 10_000).replace(",", sep)

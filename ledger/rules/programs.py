@@ -85,6 +85,11 @@ def figures(program: ProgramDefined, buckets: list[Bucket], buyers: dict[str, Bu
     return dict(lines)
 
 
+def program_base(program: ProgramDefined, fig: Figures) -> int | None:
+    """What a share is a share of: the buyer's own total, or its budget; none for an amount."""
+    return {"share": fig.total, "share_of_budget": fig.budget}.get(program.kind)
+
+
 def in_years(program: ProgramDefined, label: str) -> bool:
     if program.years is None:
         return True
@@ -126,7 +131,6 @@ def net_excluded(excluded_gross: int, gross: int, net: int) -> int:
     if gross <= 0 or excluded_gross <= 0:
         return 0
     return excluded_gross * net // gross
-
 
 
 def why(program: ProgramDefined, cls: SupplierClass, channel: str, event_id: str | None = None) -> tuple[bool, str]:

@@ -9,11 +9,10 @@ from rich.console import Console
 from schemas.decode import Invalid, decode
 from streams.kafka import manifest
 from streams.kafka.producer import make_producer
-from streams.settings import PURCHASES, SUPPLIERS, Settings
+from schemas.topics import DECODER_OF, PURCHASES, TOPIC_OF_EVENT
+from streams.settings import Settings
 from streams.kafka.topics import ensure_topics
 
-_ROUTES = {"purchase.recorded": ("purchases", PURCHASES), "purchase.reversed": ("purchases", PURCHASES),
-           "supplier.registered": ("suppliers", SUPPLIERS)}  # event type -> (decoder, contract topic)
 
 
 @dataclass
@@ -29,9 +28,9 @@ def route(raw: bytes, buyers: dict[str, str], validate: bool) -> tuple[str, byte
         doc = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         return PURCHASES, b"", None if not validate else f"invalid_json: {exc}"
-    kind, topic = _ROUTES.get(doc.get("type") if isinstance(doc, dict) else None, ("purchases", PURCHASES))
+    topic = TOPIC_OF_EVENT.get(doc.get("type") if isinstance(doc, dict) else None, PURCHASES)
     if validate:
-        event = decode(kind, raw)
+        event = decode(DECODER_OF[topic], raw)
         if isinstance(event, Invalid):
             return topic, b"", f"{event.reason}: " + "; ".join(event.errors)
     key = _key(doc if isinstance(doc, dict) else {}, buyers)

@@ -15,13 +15,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.models import Receipt
+from ledger.books.audit import received_event_ids
 from schemas.decode import Invalid, decode
-
-_KINDS = {"supplier.registered": "suppliers"}  # everything else goes to the purchases topic
+from schemas.topics import DECODER_OF, PURCHASES, TOPIC_OF_EVENT
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def tracked_id(raw: bytes, validated: bool) -> str | None:
         return None
     if not isinstance(doc, dict):
         return None
-    event = decode(_KINDS.get(doc.get("type"), "purchases"), raw)
+    event = decode(DECODER_OF[TOPIC_OF_EVENT.get(doc.get("type"), PURCHASES)], raw)
     return None if isinstance(event, Invalid) else event.event_id
 
 
@@ -75,7 +73,7 @@ def gaps(data_dir: Path, session: Session) -> list[Gap]:
     manifests = sorted((data_dir / "emitted").glob("*.json"))
     if not manifests:
         return []
-    received = set(session.execute(select(Receipt.topic, Receipt.event_id).where(Receipt.event_id.is_not(None))))
+    received = received_event_ids(session)
     found = []
     for m in manifests:
         doc = orjson.loads(m.read_bytes())

@@ -1,4 +1,4 @@
-"""Topic layout, created idempotently with kafka-python's admin client."""
+"""The contract's topics on a broker, created idempotently with kafka-python's admin client."""
 
 import logging
 import time
@@ -7,22 +7,17 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from schemas.topics import TOPICS
 from streams.errors import BrokerUnavailable
-from streams.settings import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS, Settings
+from streams.settings import Settings
 
 log = logging.getLogger("kuota.topics")
 COMPACTED = {"cleanup.policy": "compact"}
 
 
 def layout(settings: Settings) -> list[NewTopic]:
-    n = settings.partitions
-    return [
-        NewTopic(settings.topic(PURCHASES), n, 1),
-        NewTopic(settings.topic(SUPPLIERS), n, 1, topic_configs=COMPACTED),
-        NewTopic(settings.topic(TARGETS), 1, 1, topic_configs=COMPACTED),
-        NewTopic(settings.topic(ALERTS), n, 1),
-        NewTopic(settings.topic(REJECTED), n, 1),
-    ]
+    return [NewTopic(settings.topic(t.name), 1 if t.single_partition else settings.partitions, 1,
+                     topic_configs=COMPACTED if t.compacted else None) for t in TOPICS]
 
 
 def admin(settings: Settings, wait: float = 30.0) -> KafkaAdminClient:

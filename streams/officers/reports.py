@@ -1,47 +1,60 @@
-"""Officers' reports built from the read side: overview, buyer detail, suppliers, trend."""
+"""Officers' reports built from the read side's rows: the same rows and columns for the
+terminal, JSON, CSV, XLSX and the API's downloads, so every figure shown comes from one place."""
 
+from dataclasses import asdict
 from datetime import datetime
 
-from ledger.reports.views import REASONS, BuyerDetail, SupplierLine, TrendPoint
-from ledger.reports.standings import ComplianceLine
-from streams.officers.tables import Column, Report
+from ledger.reports.buyers import BuyerDetail
+from ledger.reports.spend import SpendLine, TrendPoint
+from ledger.reports.standings import AlertLine, ComplianceLine
+from ledger.reports.suppliers import SupplierLine
+from streams.officers.tables import Report, columns
+from streams.officers.words import REASONS, YES_NO, heading, title
 
-STATUS = {"met": ("memenuhi", "met"), "at_risk": ("berisiko", "at risk"), "breach": ("di bawah target", "breach"),
-          "recovered": ("pulih", "recovered")}
-
-OVERVIEW = [
-    Column("program_id", "Program", "Program"), Column("buyer_id", "Pembeli", "Buyer"),
-    Column("name", "Nama", "Name"), Column("period", "Periode", "Period"),
-    Column("actual", "Realisasi", "Actual", "rupiah"), Column("required", "Wajib", "Required", "rupiah"),
-    Column("shortfall", "Kekurangan", "Shortfall", "rupiah"), Column("share_bp", "Porsi", "Share", "bp"),
-    Column("status", "Status", "Status"), Column("grade", "Nilai", "Grade"),
-]
+COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "actual|rupiah", "required|rupiah",
+                     "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp", "status|status", "grade")
+ALERTS = columns("alert_id", "detected_at", "program", "buyer_id", "period", "status|status", "previous_status|status",
+                 "actual|rupiah", "required|rupiah", "shortfall|rupiah", "share_bp|bp", "grade", "late", "published")
+SUMMED = ("actual", "required", "shortfall", "total")
 
 
-def _about(as_of: datetime | None, **filters) -> dict[str, str]:
-    about = {k: str(v) for k, v in filters.items() if v is not None}
-    about["as_of"] = as_of.isoformat() if as_of else "sekarang / now"
-    return about
+def about(lang: str, as_of: datetime | None, last_evaluation: datetime | None = None, **filters) -> dict[str, str]:
+    """What a report covers, for the first sheet of a workbook: every filter (or `all`), the
+    moment its figures stand for, and where they come from."""
+    every = title("all", lang)
+    out = {_filter_label(k, lang): str(v) if v is not None else every for k, v in filters.items()}
+    moment = as_of or last_evaluation
+    out[title("as_of", lang)] = moment.isoformat() if moment else "-"
+    out[title("source", lang)] = "kuota ledger"
+    return out
 
 
-def overview(lines: list[ComplianceLine], *, as_of=None, lang="id", **filters) -> Report:
-    rows = [{"program_id": x.program_id, "program": x.program, "kind": x.kind, "buyer_id": x.buyer_id,
-             "name": x.name, "period": x.period, "actual": x.actual, "required": x.required,
-             "shortfall": x.shortfall, "total": x.total, "base": x.base, "share_bp": x.share_bp,
-             "status": x.status, "grade": x.grade} for x in lines]
-    title = "Ikhtisar kepatuhan" if lang == "id" else "Compliance overview"
-    return Report(title, OVERVIEW, rows, _about(as_of, **filters))
+def _filter_label(key: str, lang: str) -> str:
+    return heading({"buyer": "name", "program": "program_id", "granularity": "period",
+                    "supplier": "supplier_id"}.get(key, key), lang)
 
 
-def buyer(detail: BuyerDetail, *, as_of=None, lang="id") -> Report:
-    columns = [Column("booked_on", "Tanggal", "Date"), Column("event_id", "Event", "Event"),
-               Column("kind", "Jenis", "Kind"), Column("supplier_id", "Pemasok", "Supplier"),
-               Column("supplier_name", "Nama pemasok", "Supplier name"),
-               Column("supplier_class", "Kelas pada tanggal itu", "Class on the date"),
-               Column("channel", "Saluran", "Channel"), Column("amount", "Jumlah", "Amount", "rupiah"),
-               Column("late", "Terlambat", "Late")]
-    columns += [Column(f"counts:{p}", f"Dihitung {p}", f"Counts for {p}") for p in detail.programs]
-    i = 0 if lang == "id" else 1
+def compliance_row(x: ComplianceLine) -> dict:
+    return asdict(x)
+
+
+def overview(lines: list[ComplianceLine], *, lang: str = "id", about: dict | None = None) -> Report:
+    return Report(title("overview", lang), COMPLIANCE, [compliance_row(x) for x in lines], about or {}, SUMMED)
+
+
+def alert_row(line: AlertLine) -> dict:
+    return line.alert.model_dump(mode="python") | {"published": line.published}
+
+
+def alerts(lines: list[AlertLine], *, lang: str = "id", about: dict | None = None) -> Report:
+    return Report(title("alerts", lang), ALERTS, [alert_row(x) for x in lines], about or {})
+
+
+def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:
+    cols = columns("booked_on", "event_id", "kind", "supplier_id", "supplier_name", "supplier_class", "channel",
+                   "amount|rupiah", "late") + columns(*(f"counts:{p}" for p in detail.programs))
+    yes, no = YES_NO.get(lang, YES_NO["id"])
+    reasons = REASONS.get(lang, REASONS["id"])
     rows = []
     for e in detail.entries:
         row = {"booked_on": e.booked_on.isoformat(), "event_id": e.event_id, "kind": e.kind,
@@ -50,31 +63,30 @@ def buyer(detail: BuyerDetail, *, as_of=None, lang="id") -> Report:
                "channel": e.channel, "amount": e.amount, "late": e.late, "reverses": e.reverses,
                "recorded_at": e.recorded_at.isoformat(), "local": e.local}
         for p, (ok, code) in e.counts.items():
-            row[f"counts:{p}"] = f"{'ya' if ok and i == 0 else 'yes' if ok else 'tidak' if i == 0 else 'no'}: " \
-                                 f"{REASONS.get(code, (code, code))[i]}"
+            row[f"counts:{p}"] = f"{yes if ok else no}: {reasons.get(code, code)}"
             row[f"reason:{p}"] = code
         rows.append(row)
-    title = f"{detail.name or detail.buyer_id} ({detail.buyer_id})"
-    return Report(title, columns, rows, _about(as_of, buyer=detail.buyer_id, kind=detail.kind, region=detail.region,
-                                              entries=detail.total_entries))
+    return Report(f"{detail.name or detail.buyer_id} ({detail.buyer_id})", cols, rows, about or {})
 
 
-def suppliers(lines: list[SupplierLine], programs: list[str], *, as_of=None, lang="id") -> Report:
-    columns = [Column("supplier_id", "Pemasok", "Supplier"), Column("name", "Nama", "Name"),
-               Column("region", "Wilayah", "Region"), Column("scale", "Skala (terakhir)", "Scale (latest)"),
-               Column("cooperative", "Koperasi", "Cooperative"), Column("entries", "Transaksi", "Entries", "int"),
-               Column("received", "Diterima", "Received", "rupiah")]
-    columns += [Column(f"eligible:{p}", f"Dihitung {p}", f"Counted for {p}", "rupiah") for p in programs]
+def suppliers(lines: list[SupplierLine], programs: list[str], *, lang: str = "id", about: dict | None = None) -> Report:
+    cols = columns("supplier_id", "name=supplier_name", "region", "scale", "cooperative", "entries|int", "received|rupiah")
+    cols += columns(*(f"eligible:{p}|rupiah" for p in programs))
     rows = [{"supplier_id": x.supplier_id, "name": x.name, "region": x.region, "scale": x.scale,
              "cooperative": x.cooperative, "entries": x.entries, "received": x.received,
              **{f"eligible:{p}": x.eligible.get(p, 0) for p in programs}} for x in lines]
-    return Report("Penerimaan pemasok" if lang == "id" else "What suppliers received", columns, rows, _about(as_of))
+    return Report(title("suppliers", lang), cols, rows, about or {})
 
 
-def trend(points: list[TrendPoint], *, as_of=None, lang="id", **filters) -> Report:
-    columns = [Column("buyer_id", "Pembeli", "Buyer"), Column("month", "Bulan", "Month"),
-               Column("total", "Total belanja", "Total spend", "rupiah"),
-               Column("eligible", "Dihitung", "Counted", "rupiah"), Column("share_bp", "Porsi", "Share", "bp")]
+def trend(points: list[TrendPoint], *, lang: str = "id", about: dict | None = None) -> Report:
     rows = [{"buyer_id": t.buyer_id, "month": t.month, "total": t.total, "eligible": t.eligible,
              "share_bp": t.share_bp} for t in points]
-    return Report("Tren bulanan" if lang == "id" else "Monthly trend", columns, rows, _about(as_of, **filters))
+    cols = columns("buyer_id", "month", "total|rupiah", "eligible|rupiah", "share_bp|bp")
+    return Report(title("trend", lang), cols, rows, about or {})
+
+
+def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None) -> Report:
+    rows = [{"buyer_id": x.buyer_id, "name": x.name, "kind": x.kind, "region": x.region, "period": x.period,
+             "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp} for x in lines]
+    cols = columns("buyer_id", "name", "kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp")
+    return Report(title("spend", lang), cols, rows, about or {})

@@ -1,6 +1,6 @@
 """One shape for every officer report (title, what it covers, columns, rows) and its renderings:
-a terminal table, JSON, CSV and XLSX. Money stays integer rupiah in JSON, CSV and XLSX cells;
-only the terminal shows `Rp 1.250.000` and `30,33%`."""
+a terminal table, JSON and CSV (XLSX in `xlsx`). Money stays integer rupiah in JSON, CSV and
+XLSX cells; only the terminal shows `Rp 1.250.000` and `30,33%`."""
 
 import csv
 import io
@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 import orjson
 from rich.table import Table
 
-from ledger.rules.money import format_rupiah
+from ledger.rules.money import format_rupiah, percent
+from streams.officers.words import STATUS, YES_NO, heading
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    id: str  # header in Bahasa Indonesia
-    en: str
-    kind: str = "text"  # text | rupiah | bp (basis points, shown as a percentage) | int
+    kind: str = "text"  # text | rupiah | bp (basis points, shown as a percentage) | int | status
+    label: str = ""  # the key of its heading in `words.HEADINGS` when not the column's own
+
+    def heading(self, lang: str) -> str:
+        return heading(self.label or self.key, lang)
 
 
 @dataclass
@@ -27,6 +30,17 @@ class Report:
     rows: list[dict]
     about: dict[str, str] = field(default_factory=dict)  # program, period, as of ... for the header sheet
     totals: tuple[str, ...] = ()  # rupiah columns summed in a last row of the XLSX
+
+
+def columns(*specs: str) -> list[Column]:
+    """`columns("program_id", "actual|rupiah", "name=supplier_name")`: a column per key, its kind
+    after a bar, the key of its heading after an equals sign."""
+    out = []
+    for spec in specs:
+        spec, _, kind = spec.partition("|")
+        key, _, label = spec.partition("=")
+        out.append(Column(key, kind or "text", label))
+    return out
 
 
 def as_json(report: Report) -> bytes:
@@ -43,22 +57,15 @@ def as_csv(report: Report) -> str:
 
 
 def as_table(report: Report, lang: str = "id") -> Table:
-    table = Table(*[c.en if lang == "en" else c.id for c in report.columns], title=report.title)
+    table = Table(*[c.heading(lang) for c in report.columns], title=report.title)
     for row in report.rows:
-        table.add_row(*[_shown(row.get(c.key), c) for c in report.columns])
+        table.add_row(*[_shown(row.get(c.key), c, lang) for c in report.columns])
     return table
 
 
-def percent(bp: int | None, sep: str = ",") -> str:
-    """Basis points as a percentage with two decimals, rounded down: 2999 -> `29,99%`."""
-    if bp is None:
-        return "-"
-    sign = "-" if bp < 0 else ""
-    whole, frac = divmod(abs(bp), 100)
-    return f"{sign}{whole}{sep}{frac:02d}%"
-
-
-def _shown(value, column: Column) -> str:
+def _shown(value, column: Column, lang: str) -> str:
+    if column.kind == "status":
+        return STATUS.get(lang, STATUS["id"]).get(value, str(value))
     if value is None:
         return "-"
     if column.kind == "rupiah":
@@ -66,7 +73,9 @@ def _shown(value, column: Column) -> str:
     if column.kind == "bp":
         return percent(value)
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return YES_NO.get(lang, YES_NO["id"])[0 if value else 1]
+    if hasattr(value, "strftime") and hasattr(value, "hour"):
+        return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -1,4 +1,5 @@
-"""Words of the dashboard: Bahasa Indonesia first, English on request."""
+"""Every word officers read, in one place: Bahasa Indonesia first, English on request. The
+dashboard's words, statuses, reasons, kinds of buyer, report titles and column headings."""
 
 LANGS = ("id", "en")
 
@@ -40,15 +41,63 @@ WORDS = {
 STATUS = {"id": {"met": "memenuhi", "at_risk": "berisiko", "breach": "di bawah target", "recovered": "pulih",
                  None: "belum dinilai"},
           "en": {"met": "met", "at_risk": "at risk", "breach": "breach", "recovered": "recovered", None: "not yet"}}
+STATUSES = ("breach", "at_risk", "recovered", "met")
 
+#: Why an entry counted for a program or not (`ledger.rules.programs.why`).
 REASONS = {
-    "id": {"channel_excluded": "kanal dikecualikan", "purchase_excluded": "pembelian dikecualikan",
-           "unregistered": "pemasok belum terdaftar", "lapsed": "registrasi kedaluwarsa",
-           "not_local": "bukan pemasok lokal", "scale_not_counted": "kelas usaha tidak dihitung",
-           "cooperative": "koperasi"},
-    "en": {"channel_excluded": "channel excluded", "purchase_excluded": "purchase excluded",
-           "unregistered": "supplier not registered", "lapsed": "registration lapsed",
-           "not_local": "supplier not local", "scale_not_counted": "size class does not count",
-           "cooperative": "cooperative"},
+    "id": {"mikro": "usaha mikro", "kecil": "usaha kecil", "menengah": "usaha menengah", "cooperative": "koperasi",
+           "channel_excluded": "saluran dikecualikan dari dasar perhitungan",
+           "purchase_excluded": "pembelian dikecualikan dari dasar perhitungan",
+           "unregistered": "pemasok belum terdaftar pada tanggal pembelian",
+           "lapsed": "registrasi pemasok sudah berakhir pada tanggal pembelian",
+           "not_local": "pemasok bukan dari wilayah program",
+           "scale_not_counted": "skala usaha tidak dihitung program ini"},
+    "en": {"mikro": "micro business", "kecil": "small business", "menengah": "medium business",
+           "cooperative": "cooperative", "channel_excluded": "channel left out of the base",
+           "purchase_excluded": "purchase left out of the base", "unregistered": "supplier not registered on the date",
+           "lapsed": "registration lapsed by the date", "not_local": "supplier not local to the program's region",
+           "scale_not_counted": "size class not counted by the program"},
 }
 KINDS = {"id": {"agency": "OPD", "company": "perusahaan"}, "en": {"agency": "agency", "company": "company"}}
+YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
+
+TITLES = {
+    "overview": ("Ikhtisar kepatuhan", "Compliance overview"),
+    "alerts": ("Peringatan kepatuhan", "Compliance alerts"),
+    "suppliers": ("Penerimaan pemasok", "What suppliers received"),
+    "trend": ("Tren bulanan", "Monthly trend"),
+    "spend": ("Belanja per pembeli", "Spend per buyer"),
+    "sheet_about": ("Keterangan", "About"), "report": ("Laporan", "Report"), "generated": ("Dibuat", "Generated"),
+    "rows": ("Baris", "Rows"), "sum": ("Jumlah", "Total"), "all": ("semua", "all"), "now": ("sekarang", "now"),
+    "as_of": ("Per tanggal (evaluasi terakhir)", "As of (last evaluation)"), "source": ("Sumber", "Source"),
+}
+
+#: Column headings by the key of the value under them: (Bahasa Indonesia, English).
+HEADINGS = {
+    "program_id": ("Program", "Program"), "program": ("Program", "Program"), "buyer_id": ("ID pembeli", "Buyer id"),
+    "name": ("Pembeli", "Buyer"), "region": ("Wilayah", "Region"), "period": ("Periode", "Period"),
+    "kind": ("Jenis", "Kind"), "actual": ("Realisasi", "Actual"), "required": ("Wajib", "Required"),
+    "shortfall": ("Kekurangan", "Shortfall"), "total": ("Total belanja", "Total spend"), "base": ("Dasar", "Base"),
+    "share_bp": ("Porsi", "Share"), "status": ("Status", "Status"), "grade": ("Nilai", "Grade"),
+    "alert_id": ("ID peringatan", "Alert id"), "detected_at": ("Terdeteksi", "Detected"),
+    "previous_status": ("Sebelumnya", "Previous"), "late": ("Terlambat", "Late"), "published": ("Terkirim", "Sent"),
+    "booked_on": ("Tanggal", "Date"), "event_id": ("Event", "Event"), "supplier_id": ("Pemasok", "Supplier"),
+    "supplier_name": ("Nama pemasok", "Supplier name"), "supplier_class": ("Kelas pada tanggal itu", "Class on the date"),
+    "channel": ("Saluran", "Channel"), "amount": ("Jumlah", "Amount"), "scale": ("Skala (terakhir)", "Scale (latest)"),
+    "cooperative": ("Koperasi", "Cooperative"), "entries": ("Transaksi", "Entries"), "received": ("Diterima", "Received"),
+    "month": ("Bulan", "Month"), "eligible": ("Dihitung", "Counted"),
+    "counts:": ("Dihitung {}", "Counts for {}"), "eligible:": ("Dihitung {}", "Counted for {}"),
+}
+
+
+def heading(key: str, lang: str) -> str:
+    """The heading of a column; `counts:PROGRAM` and `eligible:PROGRAM` name their program."""
+    i = 0 if lang == "id" else 1
+    prefix, _, program = key.partition(":")
+    if program:
+        return HEADINGS[prefix + ":"][i].format(program)
+    return HEADINGS.get(key, (key, key))[i]
+
+
+def title(key: str, lang: str) -> str:
+    return TITLES[key][0 if lang == "id" else 1]

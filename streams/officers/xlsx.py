@@ -10,7 +10,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from streams.officers.tables import Report
+from streams.officers.words import title
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUPIAH = '"Rp" #,##0;-"Rp" #,##0'  # Excel shows the separator of the reader's locale (Rp 1.250.000 in id-ID)
 PERCENT = "0.00%"
 
@@ -18,17 +20,17 @@ PERCENT = "0.00%"
 def workbook(report: Report, lang: str = "id") -> bytes:
     wb = Workbook()
     about = wb.active
-    about.title = "Keterangan" if lang == "id" else "About"
-    about.append(["Laporan" if lang == "id" else "Report", _text(report.title)])
+    about.title = title("sheet_about", lang)
+    about.append([title("report", lang), _text(report.title)])
     for key, value in report.about.items():
         about.append([_text(key), _text(value)])
-    about.append(["Dibuat" if lang == "id" else "Generated", datetime.now(timezone.utc).isoformat(timespec="seconds")])
-    about.append(["Baris" if lang == "id" else "Rows", len(report.rows)])
+    about.append([title("generated", lang), datetime.now(timezone.utc).isoformat(timespec="seconds")])
+    about.append([title("rows", lang), len(report.rows)])
     about["A1"].font = about["B1"].font = Font(bold=True)
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 22, 80
 
     data = wb.create_sheet("Data")
-    data.append([c.id if lang == "id" else c.en for c in report.columns])
+    data.append([c.heading(lang) for c in report.columns])
     for cell in data[1]:
         cell.font = Font(bold=True)
     for row in report.rows:
@@ -36,12 +38,12 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     if report.totals:
         sums = [sum(r.get(c.key) or 0 for r in report.rows) if c.key in report.totals else None
                 for c in report.columns]
-        data.append(["Jumlah" if lang == "id" else "Total"] + sums[1:])
+        data.append([title("sum", lang)] + sums[1:])
         for cell in data[data.max_row]:
             cell.font = Font(bold=True)
     for i, column in enumerate(report.columns, start=1):
         letter = get_column_letter(i)
-        data.column_dimensions[letter].width = max(12, min(48, len(column.id) + 4))
+        data.column_dimensions[letter].width = max(12, min(48, len(column.heading(lang)) + 4))
         fmt = RUPIAH if column.kind == "rupiah" else PERCENT if column.kind == "bp" else None
         if fmt:
             for (cell,) in data.iter_rows(min_row=2, min_col=i, max_col=i):

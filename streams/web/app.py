@@ -1,7 +1,7 @@
 """The officers' HTTP API and dashboard: reads the ledger database, never writes it.
 
 `create_api(settings)` wires one engine; each request gets a session. Every route only turns
-query parameters into a call of `streams.officers` and its result into JSON, CSV, XLSX or HTML.
+query parameters into a call of `streams.officers.views` and its result into JSON, CSV, XLSX or HTML.
 """
 
 from contextlib import asynccontextmanager
@@ -16,10 +16,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ledger.db import make_engine
-from streams.web import models as m
-from streams.officers import downloads
-from streams.officers import views as officers
+from ledger.reports.scope import Scope
+from ledger.reports.standings import overview
+from streams.officers import reports, views as officers
+from streams.officers.tables import Report, as_csv
+from streams.officers.words import title
+from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
+from streams.web import models as m
+from streams.web.dashboard import router
 
 Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]
 Period = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
@@ -73,34 +78,34 @@ def create_api(settings: Settings) -> FastAPI:
 
     @api.get("/api/programs", response_model=m.Programs, tags=["api"])
     def programs(db: Db, as_of: AsOf):
-        rows = officers.programs(db, as_of)
+        rows = officers.programs(Scope(db, as_of))
         return {"total": len(rows), "items": rows}
 
     @api.get("/api/compliance", response_model=m.Compliance, tags=["api"],
-             responses={200: {"content": {"text/csv": {}, downloads.XLSX_TYPE: {}}}})
+             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
     def compliance(db: Db, program: Program = None, period: Period = None, region: Region = None,
                    buyer: BuyerId = None, status: Status = None, as_of: AsOf = None, limit: Limit = 100,
                    offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
-        rows = officers.compliance(db, program=program, period=period, region=region, buyer=buyer, status=status,
-                                   as_of=as_of)
+        scope = Scope(db, as_of)
+        lines = overview(scope, program=program, period=period, region=region, buyer=buyer, status=status)
         if format != "json":
             about = _about(db, lang, as_of, program=program, period=period, region=region, buyer=buyer,
                            status=status)
-            return _download(format, "kepatuhan", downloads.COMPLIANCE, rows, about, lang,
-                             "Kepatuhan kuota UMKM" if lang == "id" else "UMKM quota compliance")
+            return _download(format, "kepatuhan", reports.overview(lines, lang=lang, about=about), lang)
+        rows = [reports.compliance_row(x) for x in lines]
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "totals": officers.totals(rows),
                 "items": part.items}
 
     @api.get("/api/alerts", response_model=m.Alerts, tags=["api"],
-             responses={200: {"content": {"text/csv": {}, downloads.XLSX_TYPE: {}}}})
+             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
     def alerts(db: Db, program: Program = None, buyer: BuyerId = None, status: Status = None,
                limit: Limit = 100, offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
         rows = officers.alerts(db, program=program, buyer=buyer, status=status)
         if format != "json":
             about = _about(db, lang, None, program=program, buyer=buyer, status=status)
-            return _download(format, "peringatan", downloads.ALERTS, rows, about, lang,
-                             "Peringatan kepatuhan" if lang == "id" else "Compliance alerts")
+            report = Report(title("alerts", lang), reports.ALERTS, rows, about)
+            return _download(format, "peringatan", report, lang)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
@@ -108,27 +113,26 @@ def create_api(settings: Settings) -> FastAPI:
              responses={404: {"description": "unknown buyer"}})
     def buyer(db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)], period: Period = None,
               as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
-        detail = officers.buyer_detail(db, buyer_id, period=period, as_of=as_of, limit=limit, offset=offset)
+        scope = Scope(db, as_of)
+        detail = officers.buyer_detail(scope, buyer_id, period=period, limit=limit, offset=offset)
         if detail is None:
             raise HTTPException(404, f"pembeli tidak dikenal / unknown buyer: {buyer_id}")
-        return detail | {"trend": officers.trend(db, buyer=buyer_id, as_of=as_of),
-                         "programs": officers.program_trend(db, buyer_id, as_of)}
+        return detail | {"trend": officers.trend(scope, buyer=buyer_id),
+                         "programs": officers.program_trend(scope, buyer_id)}
 
     @api.get("/api/suppliers", response_model=m.Suppliers, tags=["api"])
     def suppliers(db: Db, program: Program = None, region: Region = None,
                   scale: Annotated[Literal["mikro", "kecil", "menengah", "besar"] | None, Query()] = None,
                   as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
-        rows = officers.suppliers(db, program=program, region=region, scale=scale, as_of=as_of)
+        rows = officers.suppliers(Scope(db, as_of), program=program, region=region, scale=scale)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
     @api.get("/api/trend", response_model=m.Trend, tags=["api"])
     def trend(db: Db, buyer: BuyerId = None, program: Program = None, as_of: AsOf = None,
               limit: Limit = 100, offset: Offset = 0):
-        part = officers.page(officers.trend(db, buyer=buyer, program=program, as_of=as_of), limit, offset)
+        part = officers.page(officers.trend(Scope(db, as_of), buyer=buyer, program=program), limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
-
-    from streams.web.dashboard import router
 
     api.include_router(router(Db))
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -136,21 +140,12 @@ def create_api(settings: Settings) -> FastAPI:
 
 
 def _about(db: Session, lang: str, as_of: datetime | None, **filters) -> dict[str, str]:
-    every = "semua" if lang == "id" else "all"
-    last = as_of or officers.health(db)["last_evaluation"]
-    labels = {"program": "Program", "period": "Periode" if lang == "id" else "Period",
-              "region": "Wilayah" if lang == "id" else "Region", "buyer": "Pembeli" if lang == "id" else "Buyer",
-              "status": "Status"}
-    about = {labels[k]: v or every for k, v in filters.items()}
-    about["Per / as of" if lang == "en" else "Per tanggal (evaluasi terakhir)"] = last.isoformat() if last else "-"
-    about["Sumber / source"] = "kuota ledger"
-    return about
+    return reports.about(lang, as_of, officers.health(db)["last_evaluation"], **filters)
 
 
-def _download(fmt: str, stem: str, columns, rows, about, lang: str, title: str) -> Response:
+def _download(fmt: str, stem: str, report: Report, lang: str) -> Response:
     if fmt == "csv":
-        return Response(downloads.to_csv(columns, rows), media_type="text/csv; charset=utf-8",
+        return Response(as_csv(report), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-    return Response(downloads.to_xlsx(columns, rows, title=title, about=about, lang=lang),
-                    media_type=downloads.XLSX_TYPE,
+    return Response(workbook(report, lang), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})

@@ -5,6 +5,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ledger.reports.standings import ComplianceLine
+from ledger.reports.suppliers import SupplierLine
+
 
 class Health(BaseModel):
     ledger: str
@@ -14,25 +17,6 @@ class Health(BaseModel):
 class Programs(BaseModel):
     total: int
     items: list[dict[str, Any]]
-
-
-class ComplianceRow(BaseModel):
-    program_id: str
-    program: str
-    kind: str
-    buyer_id: str
-    name: str | None
-    region: str | None
-    period: str
-    actual: int
-    required: int
-    shortfall: int
-    total: int
-    base: int | None
-    share_bp: int | None
-    status: str | None
-    grade: str | None
-    changed_at: datetime | None
 
 
 class Totals(BaseModel):
@@ -47,7 +31,7 @@ class Compliance(BaseModel):
     limit: int
     offset: int
     totals: Totals  # over every row that matches the filters, not only this page
-    items: list[ComplianceRow]
+    items: list[ComplianceLine]
 
 
 class HistoryStep(BaseModel):
@@ -153,25 +137,14 @@ class BuyerInfo(BaseModel):
 
 class BuyerDetail(BaseModel):
     buyer: BuyerInfo
-    standings: list[ComplianceRow]
+    standings: list[ComplianceLine]
     trend: list[TrendPoint]
     programs: list[ProgramTrend]
     entries: Entries
-
-
-class SupplierRow(BaseModel):
-    supplier_id: str
-    name: str | None
-    region: str | None
-    scale: str | None
-    cooperative: str | None
-    received: int
-    entries: int
-    eligible: dict[str, int]  # program_id -> what counted for it
 
 
 class Suppliers(BaseModel):
     total: int
     limit: int
     offset: int
-    items: list[SupplierRow]
+    items: list[SupplierLine]

@@ -5,12 +5,16 @@ import logging
 
 import faust
 
+from sqlalchemy.engine import make_url
+
 from ledger.db import migrate
-from streams.worker import gctune
-from streams.worker.app import Ledger, create_app, install_agents
-from streams.worker.epoch import watch_epoch
-from streams.settings import Settings
 from streams.kafka.topics import ensure_topics
+from streams.settings import Settings
+from streams.worker import gctune
+from streams.worker.agents import install_agents
+from streams.worker.app import create_app
+from streams.worker.bookkeeper import Bookkeeper
+from streams.worker.epoch import watch_epoch
 
 log = logging.getLogger("kuota.worker")
 
@@ -21,10 +25,10 @@ def run_worker(settings: Settings, *, quiet: bool = False) -> None:
     migrate(settings.ledger_url)
     epoch = settings.epoch or ensure_topics(settings)
     app = create_app(settings)
-    install_agents(app, settings, Ledger(settings, epoch))
+    install_agents(app, settings, Bookkeeper(settings, epoch))
     watch_epoch(app, settings, epoch)  # a restarted embedded broker comes back empty
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=quiet, redirect_stdouts=False)
-    gctune.settle()  # Faust allocates several objects per record (streams/gctune.py)
+    gctune.settle()  # Faust allocates several objects per record (streams/worker/gctune.py)
     log.info("worker for %s, ledger %s, broker epoch %r", settings.broker, _safe(settings.ledger_url), epoch)
     worker.execute_from_commandline()
 
@@ -40,6 +44,4 @@ def _use_uvloop() -> None:
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)

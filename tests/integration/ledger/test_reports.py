@@ -6,16 +6,19 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
-from ledger.reports import views as readside
+from sqlalchemy.orm import Session
+
+from ledger.reports.buyers import buyer_detail
+from ledger.reports.scope import Scope
+from ledger.reports.standings import overview
+from ledger.rules.money import percent
 from streams.officers import reports as officer_reports
 from streams.officers import tables as render
 from streams.officers.xlsx import workbook
-from tests.integration.ledger.test_evaluation import RULE_40, SHARE_30, books, purchase  # noqa: F401 (fixture)
+from tests.integration.ledger.test_evaluation import RULE_40, SHARE_30, books, purchase, registration  # noqa: F401
 
 
 def session_of(books):
-    from sqlalchemy.orm import Session
-
     return Session(books.engine)
 
 
@@ -29,17 +32,15 @@ def test_as_of_before_a_late_purchase_shows_the_old_figure_and_after_it_the_new_
     books.purchases(purchase(3, 4_000, "UMKM-1", at="2024-03-30T10:00:00+07:00"))  # arrives later, same quarter
     books.evaluate()
     with session_of(books) as s:
-        [before] = readside.overview(s, program="alokasi-30-3216", as_of=snapshot)
-        [after] = readside.overview(s, program="alokasi-30-3216", as_of=datetime.now(timezone.utc))
-        [live] = readside.overview(s, program="alokasi-30-3216")
+        [before] = overview(Scope(s, snapshot), program="alokasi-30-3216")
+        [after] = overview(Scope(s, datetime.now(timezone.utc)), program="alokasi-30-3216")
+        [live] = overview(Scope(s), program="alokasi-30-3216")
     assert (before.actual, before.total, before.status) == (2_000, 10_000, "breach")
     assert (after.actual, after.total, after.share_bp) == (6_000, 14_000, 4285)
     assert (live.actual, live.total, live.status) == (6_000, 14_000, "recovered")
 
 
 def test_as_of_reads_the_classes_the_ledger_knew_then(books):
-    from tests.integration.ledger.test_evaluation import registration
-
     books.targets(SHARE_30)
     books.purchases(purchase(1, 5_000, "NEW-1"), purchase(2, 5_000, "BIG-1"))
     time.sleep(0.01)
@@ -47,8 +48,8 @@ def test_as_of_reads_the_classes_the_ledger_knew_then(books):
     time.sleep(0.01)
     books.suppliers(registration(9, "NEW-1", "mikro"))  # registered late, covering the purchase
     with session_of(books) as s:
-        assert readside.overview(s, as_of=snapshot)[0].actual == 0
-        assert readside.overview(s, as_of=datetime.now(timezone.utc))[0].actual == 5_000
+        assert overview(Scope(s, snapshot))[0].actual == 0
+        assert overview(Scope(s, datetime.now(timezone.utc)))[0].actual == 5_000
 
 
 def test_each_entry_says_why_it_counted_or_not_for_each_program(books):
@@ -59,7 +60,7 @@ def test_each_entry_says_why_it_counted_or_not_for_each_program(books):
                     purchase(4, 1_000, "NOBODY", buyer="opd-3216-a", kind="agency"),
                     purchase(5, 1_000, "UMKM-1", buyer="opd-3216-a", kind="agency", channel="other"))
     with session_of(books) as s:
-        detail = readside.buyer_detail(s, "opd-3216-a")
+        detail = buyer_detail(Scope(s), "opd-3216-a")
     reasons = [e.counts["pp7-40-3216"] for e in detail.entries]
     assert reasons == [(True, "mikro"), (False, "scale_not_counted"), (False, "purchase_excluded"),
                        (False, "unregistered"), (False, "channel_excluded")]
@@ -72,13 +73,15 @@ def test_the_xlsx_has_the_same_figures_as_the_json_and_states_what_it_covers(boo
                     purchase(3, 5_000, "UMKM-1", buyer="co-3216-toko"))
     books.evaluate()
     with session_of(books) as s:
-        report = officer_reports.overview(readside.overview(s), program="alokasi-30-3216")
+        about = officer_reports.about("id", None, None, program="alokasi-30-3216")
+        report = officer_reports.overview(overview(Scope(s), program="alokasi-30-3216"), about=about)
     sheet = load_workbook(io.BytesIO(workbook(report)))
     about = {row[0]: row[1] for row in sheet["Keterangan"].iter_rows(values_only=True)}
-    assert about["program"] == "alokasi-30-3216" and about["as_of"]
+    assert about["Program"] == "alokasi-30-3216" and "Per tanggal (evaluasi terakhir)" in about
     data = list(sheet["Data"].iter_rows(values_only=True))
-    header, rows = data[0], data[1:]
+    header, rows, sums = data[0], data[1:-1], data[-1]
     actual, required = header.index("Realisasi"), header.index("Wajib")
+    assert sums[0] == "Jumlah" and sums[actual] == 7_999
     assert sum(r[actual] for r in rows) == sum(x["actual"] for x in report.rows) == 7_999
     assert sum(r[required] for r in rows) == sum(x["required"] for x in report.rows)
     assert sheet["Data"].cell(row=2, column=actual + 1).number_format.startswith('"Rp"')
@@ -86,12 +89,12 @@ def test_the_xlsx_has_the_same_figures_as_the_json_and_states_what_it_covers(boo
 
 
 def test_shares_are_shown_rounded_down_so_a_shortfall_never_reads_as_30_percent():
-    assert render.percent(2999) == "29,99%" and render.percent(3000) == "30,00%"
-    assert render.percent(None) == "-"
+    assert percent(2999) == "29,99%" and percent(3000) == "30,00%"
+    assert percent(None) == "-"
 
 
 def test_control_characters_in_a_filter_do_not_break_the_workbook():
-    report = render.Report("t\x1d", [render.Column("name", "Nama", "Name")], [{"name": "a\x00b"}],
+    report = render.Report("t\x1d", render.columns("name"), [{"name": "a\x00b"}],
                            about={"buyer": "\x1dX"})
     sheet = load_workbook(io.BytesIO(workbook(report)))
     assert sheet["Data"]["A2"].value == "ab"

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from ledger.db import migrate
 from ledger.models import Entry, Receipt, Rejection
-from streams.worker.app import Ledger, create_app, install_agents
+from streams.worker.agents import install_agents
+from streams.worker.app import create_app
+from streams.worker.bookkeeper import Bookkeeper
 from streams.settings import Settings
 from tests.integration.helpers import purchase
 
@@ -20,13 +22,13 @@ def agents(tmp_path):
                         batch_within=0.05, group_id="kuota-agent-test")
     migrate(settings.ledger_url)
     app = create_app(settings)
-    ledger = Ledger(settings, epoch="test")
+    ledger = Bookkeeper(settings, epoch="test")
     install_agents(app, settings, ledger)
     app.finalize()
     return app, ledger
 
 
-async def _until(ledger: Ledger, count: int) -> None:
+async def _until(ledger: Bookkeeper, count: int) -> None:
     for _ in range(200):
         with Session(ledger.engine) as s:
             if s.scalar(select(func.count()).select_from(Receipt)) >= count:

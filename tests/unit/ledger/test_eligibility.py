@@ -7,7 +7,7 @@ import pytest
 from ledger.rules.eligibility import (
     LAPSED,
     UNREGISTERED,
-    Registration,
+    Classification,
     SupplierClass,
     class_on,
     counts_as_umkm,
@@ -59,7 +59,7 @@ def test_a_scale_cannot_be_derived_from_nothing():
 
 
 def reg(scale="kecil", valid_from=date(2024, 1, 1), valid_to=None, seq=1, region=BEKASI, cooperative=None):
-    return Registration(scale, cooperative, region, valid_from, valid_to, seq)
+    return Classification(scale, cooperative, region, valid_from, valid_to, seq)
 
 
 def test_before_any_registration_a_supplier_is_unregistered_and_does_not_count():

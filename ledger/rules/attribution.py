@@ -1,0 +1,124 @@
+"""How an event becomes a ledger row, decided on plain values: whether it is new, a duplicate or a
+conflicting duplicate; how much of a purchase a reversal may take back; and the entry and
+registration rows themselves. The books call these inside their transaction; nothing here
+reads or writes a database.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+import orjson
+
+from schemas.codes import RejectReason
+from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
+from ledger.rules.eligibility import derive_scale
+from ledger.rules.periods import local_date, month_end, month_of
+
+
+class Seen(StrEnum):
+    NEW = "new"
+    DUPLICATE = "duplicate"
+    CONFLICTING = "conflicting"
+
+
+def seen(event_id: str, fingerprint: str, known: dict[str, str]) -> Seen:
+    """The TigerBeetle rule: an id never kept is new; kept with the same content it is a
+    duplicate (a no-op); kept with other content it is a conflict, never applied.
+    `known` maps event ids already kept to their fingerprints."""
+    kept = known.get(event_id)
+    if kept is None:
+        return Seen.NEW
+    return Seen.DUPLICATE if kept == fingerprint else Seen.CONFLICTING
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an event is not booked: a reason code of the contract and a sentence for people."""
+
+    reason: RejectReason
+    message: str
+
+
+def conflict(event_id: str) -> Refusal:
+    return Refusal(RejectReason.CONFLICTING_DUPLICATE, f"event_id {event_id} was booked earlier with different content")
+
+
+@dataclass(slots=True)
+class Original:
+    """What a reversal needs to know of the entry it points at (and what a batch remembers of
+    each entry it has booked, to judge later records of the same batch)."""
+
+    kind: str
+    fingerprint: str
+    buyer_id: str
+    region: str
+    supplier_id: str
+    channel: str
+    amount: int
+    booked_on: date
+    period: str
+
+
+def original_of(row: dict) -> Original:
+    return Original(row["kind"], row["fingerprint"], row["buyer_id"], row["region"], row["supplier_id"],
+                    row["channel"], row["amount"], row["booked_on"], row["period"])
+
+
+def reversible(reverses: str, requested: int | None, original: Original | None,
+               already_reversed: int) -> int | Refusal:
+    """Rupiah a reversal takes back from purchase `reverses`, or why it may not: the purchase must
+    be booked, must not itself be a reversal, and no more than what remains of it may be taken
+    back. `requested` None means everything that remains."""
+    if original is None:
+        return Refusal(RejectReason.UNKNOWN_REVERSAL, f"no purchase {reverses} has been booked")
+    if original.kind != "purchase":
+        return Refusal(RejectReason.INVALID_REVERSAL, f"{reverses} is itself a reversal")
+    remaining = original.amount - already_reversed
+    amount = requested if requested is not None else remaining
+    if amount <= 0 or amount > remaining:
+        return Refusal(RejectReason.OVER_REVERSAL, f"asks to reverse {amount} of {reverses}, only {remaining} remains")
+    return amount
+
+
+def purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
+    """The entry of a purchase: its date in the buyer's region decides the period and, later,
+    the supplier's class; `late` when the ledger learns of it after that month has closed."""
+    day = local_date(ev.occurred_at, ev.buyer.region)
+    lines = orjson.dumps([line.model_dump(mode="json") for line in ev.lines]).decode() if ev.lines else None
+    return dict(
+        event_id=ev.event_id, fingerprint=fp, kind="purchase", buyer_id=ev.buyer.id, region=ev.buyer.region,
+        supplier_id=ev.supplier_id, amount=ev.amount, channel=ev.channel.value, occurred_at=ev.occurred_at,
+        booked_on=day, period=month_of(day), recorded_at=now, late=now >= month_end(day, ev.buyer.region),
+        reverses=None, reference=ev.reference, note=None, lines=lines,
+    )
+
+
+def reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Original, amount: int) -> dict:
+    """The entry of a reversal: a negative amount in the original purchase's buyer, supplier,
+    channel and period, so it moves the same position back."""
+    return dict(
+        event_id=ev.event_id, fingerprint=fp, kind="reversal", buyer_id=original.buyer_id,
+        region=original.region, supplier_id=original.supplier_id, amount=-amount, channel=original.channel,
+        occurred_at=ev.occurred_at, booked_on=original.booked_on, period=original.period, recorded_at=now,
+        late=now >= month_end(original.booked_on, original.region), reverses=ev.reverses, reference=None,
+        note=ev.reason, lines=None,
+    )
+
+
+def buyer_row(ev: PurchaseRecorded) -> dict:
+    return {"id": ev.buyer.id, "kind": ev.buyer.kind.value, "name": ev.buyer.name, "region": ev.buyer.region}
+
+
+def registration_row(ev: SupplierRegistered, fp: str, now: datetime) -> dict:
+    """One row of a supplier's classification history; without a declared scale it is derived
+    from capital or annual sales (PP 7/2021) and marked so."""
+    s = ev.supplier
+    scale = s.scale.value if s.scale else derive_scale(s.capital, s.annual_sales).value
+    return dict(
+        event_id=ev.event_id, fingerprint=fp, supplier_id=s.id, name=s.name, region=s.region,
+        district=s.district, sector=s.sector, scale=scale, scale_derived=s.scale is None,
+        cooperative=s.cooperative.value if s.cooperative else None, capital=s.capital,
+        annual_sales=s.annual_sales, valid_from=ev.valid_from, valid_to=ev.valid_to,
+        occurred_at=ev.occurred_at, recorded_at=now,
+    )

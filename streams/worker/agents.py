@@ -1,0 +1,82 @@
+"""The agents and timers of a worker: each agent hands its stream to the batch loop with the
+booking function of its topic; timers evaluate the programs and send what waits in the outboxes."""
+
+import logging
+import time
+
+import faust
+
+from schemas.topics import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS
+from streams.settings import Settings
+from streams.worker import booking_process, outbound
+from streams.worker.bookkeeper import Bookkeeper
+from streams.worker.epoch import ClusterId, restart
+from streams.worker.outbound import Outbox
+from streams.worker.policy import BatchLoop, FailurePolicy
+
+log = logging.getLogger("kuota.worker")
+
+
+def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> None:
+    raw = dict(key_serializer="raw", value_serializer="raw")
+    purchases, suppliers, targets, rejected, alerts = (
+        app.topic(settings.topic(name), **raw) for name in (PURCHASES, SUPPLIERS, TARGETS, REJECTED, ALERTS))
+    rejections_out = Outbox.rejections(books.engine, rejected, books.blocking)
+    alerts_out = Outbox.alerts(books.engine, alerts, books.blocking)
+
+    async def publish_rejections():
+        # Rejections are already kept in the ledger; a failed send is retried by the timer.
+        try:
+            await rejections_out.flush()
+        except Exception as exc:
+            log.warning("could not publish rejections yet, will retry: %r", exc)
+
+    async def send_alerts():
+        # Alerts are kept in the ledger first; what cannot be sent now is sent by the timer.
+        try:
+            await alerts_out.flush()
+            await outbound.deliver(books.engine, settings.webhooks, books.blocking)
+        except Exception as exc:
+            log.warning("could not send alerts yet, will retry: %r", exc)
+
+    policy = FailurePolicy(books.epoch, ClusterId(settings).current, restart)
+    loop = BatchLoop(books.commit, books.booked, policy, size=settings.batch_size, within=settings.batch_within,
+                     after_rejections=publish_rejections)
+
+    @app.agent(purchases, name="kuota.book_purchases")
+    async def book_purchases(stream):
+        await loop.run(stream, booking_process.book_purchases, purchases.get_topic_name())
+
+    @app.agent(suppliers, name="kuota.register_suppliers")
+    async def register_suppliers(stream):
+        await loop.run(stream, booking_process.register_suppliers, suppliers.get_topic_name())
+
+    @app.agent(targets, name="kuota.register_targets")
+    async def register_targets(stream):
+        await loop.run(stream, booking_process.register_targets, targets.get_topic_name())
+
+    @app.timer(settings.evaluate_every)
+    async def evaluate_programs():
+        # After a change, and once a minute anyway: period ends and pace move with the clock.
+        if not books.changed and time.monotonic() - books.evaluated < 60:
+            return
+        books.changed, books.evaluated = False, time.monotonic()
+        try:
+            raised = await books.commit(booking_process.evaluate)
+        except Exception:
+            books.changed = True
+            log.exception("evaluation failed; it is tried again at the next tick")
+            return
+        if raised:
+            log.info("%d compliance alert(s) raised", raised)
+            await send_alerts()
+
+    @app.timer(5.0)
+    async def send_leftovers():
+        await publish_rejections()
+        await send_alerts()
+
+    @app.timer(10.0)
+    async def report_progress():
+        if line := books.stats.line():
+            log.info("%s", line)

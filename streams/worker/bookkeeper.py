@@ -1,0 +1,44 @@
+"""The worker's hands on the ledger: batches are booked one at a time in a child process (its own
+core, `booking_process`), small outbox work runs in a thread, and what was booked is counted for
+the progress log and for the evaluation timer."""
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
+
+from ledger.books.intake import BatchResult
+from ledger.db import make_engine
+from streams.settings import Settings
+from streams.worker import booking_process
+from streams.worker.stats import Stats
+
+
+class Bookkeeper:
+    def __init__(self, settings: Settings, epoch: str):
+        self.engine, self.epoch = make_engine(settings.ledger_url, writer=True), epoch
+        self.booking = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=booking_process.start,
+                                           initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid()))
+        self.booking.submit(booking_process.ready)  # spawn the child now, while Faust joins its group
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
+        self.stats = Stats()
+        self.changed = True  # books changed since the last evaluation (true at start: catch up)
+        self.evaluated = 0.0  # monotonic time of the last evaluation
+
+    async def blocking(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
+
+    async def commit(self, fn, *args):
+        """Run one transaction to the end even if the agent is being cancelled: acks follow it."""
+        fut = asyncio.get_running_loop().run_in_executor(self.booking, fn, *args)
+        try:
+            return await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            await asyncio.wait([fut])
+            raise
+
+    def booked(self, topic: str, result: BatchResult) -> None:
+        self.stats.add(topic, result)
+        self.changed = self.changed or result.applied > 0
