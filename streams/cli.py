@@ -26,23 +26,9 @@ class Granularity(StrEnum):
 @app.command()
 def up() -> None:
     """Embedded broker + worker + API and dashboard in the foreground; Ctrl-C stops everything cleanly."""
-    from ledger.db import migrate
-    from streams.kafka.broker import broker_for
-    from streams.web import serve as web
-    from streams.worker.run import run_worker
+    from streams.worker.run import run_stack
 
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with broker_for(settings) as broker:
-        if broker:
-            console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
-        console.print(f"ledger: {settings.ledger_url}")
-        migrate(settings.ledger_url)
-        api = web.start_child(settings)  # prints its address once listening
-        try:
-            run_worker(settings)
-        finally:
-            web.stop_child(api)
+    run_stack(Settings(), console)
 
 
 @app.command()
@@ -66,19 +52,9 @@ def worker() -> None:
 @app.command()
 def broker() -> None:
     """Only the embedded broker, in the foreground."""
-    import time
+    from streams.kafka.broker import run_foreground
 
-    from streams.kafka.broker import EmbeddedBroker
-
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with EmbeddedBroker(settings.bootstrap[0], settings.data_dir / "broker.log") as b:
-        console.print(f"embedded broker on {b.bootstrap}; Ctrl-C stops it")
-        try:
-            while b.process and b.process.poll() is None:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+    run_foreground(Settings(), console)
 
 
 @app.command()
@@ -143,15 +119,19 @@ def report(
 
 
 @report_app.command("overview")
+@app.command("compliance")
 def report_overview(
     program: str | None = typer.Option(None, help="one program_id"),
     period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
     region: str | None = typer.Option(None, help="the programs of one region (BPS code)"),
+    buyer: str | None = typer.Option(None, help="one buyer id (`*` for a combined program)"),
     status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
 ) -> None:
-    """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade."""
-    _report("overview", fmt, output, lang, as_of, program=program, period=period, region=region, status=status)
+    """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade
+    (`kuota compliance` is the same report)."""
+    _report("overview", fmt, output, lang, as_of, program=program, period=period, region=region, buyer=buyer,
+            status=status)
 
 
 @report_app.command("buyer")
@@ -212,18 +192,6 @@ def targets_apply(
         print_applied(console, [ev for f in files for ev in targets_from(f)])
         return
     print_applied(console, apply_targets(Settings(), files))
-
-
-@app.command()
-def compliance(
-    program: str | None = typer.Option(None, help="one program_id"),
-    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
-    buyer: str | None = typer.Option(None, help="one buyer id (`*` for a combined program)"),
-    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
-    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
-    """Status per program, buyer and period (the same report as `kuota report overview`)."""
-    _report("overview", fmt, output, lang, as_of, program=program, period=period, buyer=buyer, status=status)
 
 
 @app.command()

@@ -64,13 +64,8 @@ def _line(scope: Scope, program_id: str, buyer: str, period: str, *, actual, req
 
 
 def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:
-    q = select(Standing)
-    if program:
-        q = q.where(Standing.program_id == program)
-    if period:
-        q = q.where(Standing.period == period)
-    if buyer:
-        q = q.where(Standing.buyer_id == buyer)
+    q = _matching(select(Standing), (Standing.program_id, program), (Standing.period, period),
+                  (Standing.buyer_id, buyer))
     return [_line(scope, s.program_id, s.buyer_id, s.period, actual=s.actual, required=s.required,
                   shortfall=s.shortfall, total=s.total, base=s.base, share_bp=s.share_bp, status=s.status,
                   grade=s.grade, changed_at=s.changed_at)
@@ -131,13 +126,8 @@ class AlertLine:
 def alerts(session: Session, *, program: str | None = None, buyer: str | None = None, status: str | None = None,
            limit: int | None = None) -> list[AlertLine]:
     """Alerts, newest first."""
-    q = select(Alert).order_by(Alert.id.desc())
-    if program:
-        q = q.where(Alert.program_id == program)
-    if buyer:
-        q = q.where(Alert.buyer_id == buyer)
-    if status:
-        q = q.where(Alert.status == status)
+    q = _matching(select(Alert).order_by(Alert.id.desc()), (Alert.program_id, program), (Alert.buyer_id, buyer),
+                  (Alert.status, status))
     if limit:
         q = q.limit(limit)
     return [AlertLine(alert_message(a), a.published_at is not None) for a in session.scalars(q)]
@@ -149,3 +139,11 @@ def last_evaluation(session: Session) -> datetime | None:
 
 def alerts_raised(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Alert)) or 0
+
+
+def _matching(query, *filters):
+    """The query narrowed to each (column, value) given a value."""
+    for column, value in filters:
+        if value:
+            query = query.where(column == value)
+    return query

@@ -116,3 +116,15 @@ def broker_for(settings):
         if not answers(host, port, timeout=3):
             raise BrokerUnavailable(f"no broker answers at {settings.broker}")
         yield None
+
+
+def run_foreground(settings, console) -> None:
+    """`kuota broker`: the embedded broker until Ctrl-C or until it exits."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedBroker(settings.bootstrap[0], settings.data_dir / "broker.log") as b:
+        console.print(f"embedded broker on {b.bootstrap}; Ctrl-C stops it")
+        try:
+            while b.process and b.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass

@@ -18,6 +18,8 @@ def url(settings: Settings) -> str:
 
 def serve(settings: Settings, console: Console, *, migrate_first: bool = True) -> None:
     """Run uvicorn in the foreground until Ctrl-C or SIGTERM."""
+    # Imported here: the worker process imports this module for `start_child` and should not
+    # carry the web application.
     import uvicorn
 
     from streams.web.app import create_api
