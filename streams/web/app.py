@@ -23,7 +23,7 @@ from streams.officers.tables import Report, as_csv
 from streams.officers.words import title
 from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
-from streams.web import models as m
+from streams.web import responses as m
 from streams.web.dashboard import router
 
 Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]

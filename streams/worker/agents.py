@@ -8,7 +8,7 @@ import faust
 
 from schemas.topics import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS
 from streams.settings import Settings
-from streams.worker import booking_process, outbound
+from streams.worker import outbound, recorder_process
 from streams.worker.bookkeeper import Bookkeeper
 from streams.worker.epoch import ClusterId, restart
 from streams.worker.outbound import Outbox
@@ -45,15 +45,15 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
 
     @app.agent(purchases, name="kuota.book_purchases")
     async def book_purchases(stream):
-        await loop.run(stream, booking_process.book_purchases, purchases.get_topic_name())
+        await loop.run(stream, recorder_process.book_purchases, purchases.get_topic_name())
 
     @app.agent(suppliers, name="kuota.register_suppliers")
     async def register_suppliers(stream):
-        await loop.run(stream, booking_process.register_suppliers, suppliers.get_topic_name())
+        await loop.run(stream, recorder_process.register_suppliers, suppliers.get_topic_name())
 
     @app.agent(targets, name="kuota.register_targets")
     async def register_targets(stream):
-        await loop.run(stream, booking_process.register_targets, targets.get_topic_name())
+        await loop.run(stream, recorder_process.register_targets, targets.get_topic_name())
 
     @app.timer(settings.evaluate_every)
     async def evaluate_programs():
@@ -62,7 +62,7 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
             return
         books.changed, books.evaluated = False, time.monotonic()
         try:
-            raised = await books.commit(booking_process.evaluate)
+            raised = await books.commit(recorder_process.evaluate)
         except Exception:
             books.changed = True
             log.exception("evaluation failed; it is tried again at the next tick")

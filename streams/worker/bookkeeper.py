@@ -1,5 +1,5 @@
 """The worker's hands on the ledger: batches are booked one at a time in a child process (its own
-core, `booking_process`), small outbox work runs in a thread, and what was booked is counted for
+core, `recorder_process`), small outbox work runs in a thread, and what was booked is counted for
 the progress log and for the evaluation timer."""
 
 import asyncio
@@ -11,17 +11,17 @@ from functools import partial
 from ledger.books.intake import BatchResult
 from ledger.db import make_engine
 from streams.settings import Settings
-from streams.worker import booking_process
+from streams.worker import recorder_process
 from streams.worker.stats import Stats
 
 
 class Bookkeeper:
     def __init__(self, settings: Settings, epoch: str):
         self.engine, self.epoch = make_engine(settings.ledger_url, writer=True), epoch
-        self.booking = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=booking_process.start,
+        self.recorder = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=recorder_process.start,
                                            initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid()))
-        self.booking.submit(booking_process.ready)  # spawn the child now, while Faust joins its group
+        self.recorder.submit(recorder_process.ready)  # spawn the child now, while Faust joins its group
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
         self.stats = Stats()
         self.changed = True  # books changed since the last evaluation (true at start: catch up)
@@ -32,7 +32,7 @@ class Bookkeeper:
 
     async def commit(self, fn, *args):
         """Run one transaction to the end even if the agent is being cancelled: acks follow it."""
-        fut = asyncio.get_running_loop().run_in_executor(self.booking, fn, *args)
+        fut = asyncio.get_running_loop().run_in_executor(self.recorder, fn, *args)
         try:
             return await asyncio.shield(fut)
         except asyncio.CancelledError:

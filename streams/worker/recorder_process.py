@@ -1,4 +1,4 @@
-"""The booking process of a worker: the recorder runs here, beside Faust's event loop.
+"""The recorder process of a worker: the ledger recorder runs here, beside Faust's event loop.
 
 Faust and booking each cost about as much CPU per record; in one interpreter they share one
 core. A spawned child process gives booking the other core. Functions here are what the
