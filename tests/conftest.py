@@ -6,14 +6,13 @@ testcontainers, else KUOTA_TEST_DATABASE_URL, else the local server on 127.0.0.1
 """
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from streams.tools.procs import WorkerProcess, free_port, wait_until as poll_until
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 _backends: dict[str, str] = {}
@@ -27,12 +26,6 @@ def docker_available() -> bool:
         return True
     except Exception:
         return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pytest_report_header(config):
@@ -104,27 +97,8 @@ def ledger_url(request, tmp_path):
         yield url
 
 
-class Worker:
-    """`kuota worker` as a subprocess, the way operators run it."""
-
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log = env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "Worker":
-        out = open(self.log, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=self.env,
-                                        stdout=out, stderr=out)
-        return self
-
-    def stop(self, sig: int = 15, timeout: float = 30) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+# `kuota worker` as a subprocess, the way operators run it: the tools' worker, under the name the tests use.
+Worker = WorkerProcess
 
 
 @pytest.fixture
@@ -148,10 +122,5 @@ def running_worker(env: dict, log: Path):
 
 
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.2, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    """The tools' wait_until with the tests' defaults and argument order (they pass keywords)."""
+    return poll_until(predicate, timeout, what, interval)

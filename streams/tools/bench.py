@@ -1,11 +1,12 @@
-"""`kuota bench`: events/s produced -> committed in the ledger, next to the raw consume rate."""
+"""`kuota bench`: events/s produced -> committed in the ledger, next to the raw consume rate.
+
+Also the load generator the chaos scenarios and the crash test share: `synthetic` input (a
+registry and a year of purchases) and `produce`, which sends it as fast as the broker takes it;
+and `ledger_url`, a fresh ledger for a measurement.
+"""
 
 import asyncio
-import os
 import random
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -14,22 +15,17 @@ from pathlib import Path
 
 import orjson
 from rich.console import Console
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.db import make_engine, migrate, scratch_schema
-from ledger.models import Receipt
+from ledger.reports.checks import receipts_on_topic
 from streams.kafka.broker import EmbeddedBroker
-from streams.settings import PURCHASES, SUPPLIERS, Settings
+from schemas.topics import PURCHASES, SUPPLIERS
+from streams.settings import Settings
 from streams.kafka.topics import ensure_topics
+from streams.tools.procs import WorkerProcess, free_port, stop_all, worker_env
 
 WIB = timezone(timedelta(hours=7))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def synthetic(n: int, seed: int = 7) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
@@ -118,8 +114,9 @@ def ledger_url(database_url: str | None, workdir: Path):
 
 
 def receipts(engine, topic: str) -> int:
+    # One engine for the whole measurement: a new one per poll would take CPU from the workers.
     with Session(engine) as s:
-        return s.scalar(select(func.count()).select_from(Receipt).where(Receipt.topic == topic)) or 0
+        return receipts_on_topic(s, topic)
 
 
 def run_bench(base: Settings, console: Console, *, events: int, database_url: str | None, workers: int = 2) -> dict:
@@ -143,12 +140,10 @@ def _measure(base, console, broker, url, events, workdir, n_workers) -> dict:
     raw_rate = asyncio.run(raw_consume_rate(settings, raw_topic, events))
     console.print(f"raw consume (aiokafka, no processing): {raw_rate:,.0f} records/s")
 
-    env = dict(os.environ, KUOTA_BROKER=broker.bootstrap, KUOTA_DATABASE_URL=url, KUOTA_DATA_DIR=str(workdir))
+    env = worker_env(broker.bootstrap, url, workdir)
     produce(settings, settings.topic(SUPPLIERS), suppliers)  # waiting for the workers when they start
     launched = time.perf_counter()
-    workers = [subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env,
-                                stdout=(log := open(workdir / f"worker-{i}.log", "wb")), stderr=log)
-               for i in range(n_workers)]
+    workers = [WorkerProcess(env, workdir / f"worker-{i}.log").start() for i in range(n_workers)]
     try:
         engine = make_engine(url)
         while receipts(engine, settings.topic(SUPPLIERS)) == 0:
@@ -165,10 +160,7 @@ def _measure(base, console, broker, url, events, workdir, n_workers) -> dict:
             time.sleep(_next_poll(done, events, time.perf_counter() - t0))
         e2e = events / (time.perf_counter() - t0)
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(30)
+        stop_all(workers)
     result = {"events": events, "workers": n_workers, "ledger": url.split(":")[0], "raw_consume_per_s": round(raw_rate),
               "produce_per_s": round(events / produce_secs), "end_to_end_per_s": round(e2e),
               "first_booking_after_s": round(first_booking, 1)}
@@ -190,7 +182,7 @@ def _next_poll(done: int, events: int, elapsed: float) -> float:
     return min(1.0, max(0.05, remaining / 3))
 
 
-def _alive(workers: list[subprocess.Popen]) -> None:
+def _alive(workers: list[WorkerProcess]) -> None:
     for worker in workers:
-        if worker.poll() is not None:
-            raise RuntimeError(f"a worker exited with {worker.returncode}; see its log in bench-results/")
+        if not worker.running():
+            raise RuntimeError(f"a worker exited with {worker.process.returncode}; see its log in bench-results/")

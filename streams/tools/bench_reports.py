@@ -9,7 +9,6 @@ itself, and GET /api/compliance over HTTP when the API is installed. Not a test:
 import statistics
 import threading
 import time
-
 from pathlib import Path
 
 import orjson
@@ -18,12 +17,16 @@ from sqlalchemy.orm import Session
 
 from ledger.db import make_engine, migrate
 from ledger.books.intake import Record
-from ledger.reports.views import overview
+from ledger.reports.scope import Scope
+from ledger.reports.standings import overview
 from ledger.books.recorder import Recorder
 from schemas.targets import events_from_document
-from streams.tools.bench import free_port, ledger_url, synthetic
 from streams.kafka.targets_files import read_document
+from streams.settings import Settings
+from streams.tools.bench import ledger_url, synthetic
 from streams.tools.demo import PROGRAM_FILES
+from streams.tools.procs import free_port
+from streams.web.app import create_api
 
 BATCH = 5000
 
@@ -44,7 +47,7 @@ def run(console: Console, *, entries: int, database_url: str, repeat: int = 50) 
         evaluate_s = time.perf_counter() - t0
         engine = make_engine(url)
         with Session(engine) as s:
-            lines = len(overview(s))
+            lines = len(overview(Scope(s)))
         fn = _median_ms(lambda: _overview(engine), repeat)
         http = _http_median_ms(url, repeat)
         result = {"entries": entries, "ledger": url.split(":")[0], "overview_lines": lines,
@@ -88,7 +91,7 @@ def _targets(recorder: Recorder, agencies: set[str]) -> None:
 
 def _overview(engine) -> None:
     with Session(engine) as s:
-        overview(s)
+        overview(Scope(s))
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -101,12 +104,9 @@ def _median_ms(fn, repeat: int) -> float:
 
 
 def _http_median_ms(url: str, repeat: int) -> float | None:
-    try:
+    try:  # httpx comes with the dev extra only; without it, the HTTP timing is left out
         import httpx
         import uvicorn
-
-        from streams.web.app import create_api
-        from streams.settings import Settings
     except ImportError:
         return None
     port = free_port()
@@ -128,6 +128,3 @@ def _http_median_ms(url: str, repeat: int) -> float | None:
     finally:
         server.should_exit = True
         thread.join(10)
-
-
-

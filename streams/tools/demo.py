@@ -1,35 +1,33 @@
-"""`kuota demo`: a realistic year streamed through the real broker into a fresh ledger."""
+"""`kuota demo`: a realistic year (streams/tools/demo_data) streamed through the real broker into a
+fresh ledger by a real worker, then what the ledger made of it printed: outcomes, rejections by
+reason, top buyers, each program's standing and the alerts raised."""
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.books.audit import audit
 from ledger.db import make_engine, migrate
-from ledger.models import Alert, Evaluation, Receipt
-from ledger.rules.money import format_rupiah
+from ledger.reports.checks import (alerts_raised, last_evaluated_at, last_received_at, receipts_by_topic,
+                                   rejected_reasons)
+from ledger.reports.scope import Scope
+from ledger.reports.spend import spend
+from ledger.reports.standings import overview, parts
+from ledger.rules.money import format_rupiah, percent
 from ledger.rules.programs import ALL
-from ledger.reports.standings import breakdown, compliance, spend
-from streams.tools.bench import free_port
+from schemas.topics import PURCHASES, SUPPLIERS, TARGETS
 from streams.kafka.broker import EmbeddedBroker
-from streams.tools.demo_data import DemoData, generate
 from streams.kafka.producer import make_producer
-from streams.officers.terminal import share_text
 from streams.kafka.targets_files import apply_targets
-from streams.officers.tables import percent
-from streams.settings import PURCHASES, SUPPLIERS, TARGETS, Settings
 from streams.kafka.topics import ensure_topics
+from streams.settings import Settings
+from streams.tools.demo_data import DemoData, generate
+from streams.tools.procs import WorkerProcess, free_port, worker_env
 
 TOP = 10
 PROGRAM_DIR = Path(__file__).resolve().parents[2] / "examples" / "programs"
@@ -66,7 +64,7 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
             if not _wait_for_evaluation(settings, worker, console, timeout):
                 return 1
         finally:
-            _stop(worker)
+            worker.stop()
     finally:
         if broker:
             broker.stop()
@@ -76,11 +74,9 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
     return 0 if ok else 1
 
 
-def _start_worker(settings: Settings) -> subprocess.Popen:
-    env = dict(os.environ, KUOTA_BROKER=settings.broker, KUOTA_DATABASE_URL=settings.ledger_url,
-               KUOTA_DATA_DIR=str(settings.data_dir), KUOTA_EMBEDDED_BROKER="false")
-    log = open(settings.data_dir / "worker.log", "wb")
-    return subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log, stderr=log)
+def _start_worker(settings: Settings) -> WorkerProcess:
+    env = worker_env(settings.broker, settings.ledger_url, settings.data_dir, KUOTA_EMBEDDED_BROKER="false")
+    return WorkerProcess(env, settings.data_dir / "worker.log").start()
 
 
 def _send(settings: Settings, data: DemoData) -> Counter:
@@ -95,23 +91,23 @@ def _send(settings: Settings, data: DemoData) -> Counter:
     return sent
 
 
-def _wait(settings: Settings, sent: Counter, worker: subprocess.Popen, console: Console, timeout: float) -> bool:
+def _wait(settings: Settings, sent: Counter, worker: WorkerProcess, console: Console, timeout: float) -> bool:
     engine = make_engine(settings.ledger_url)
     deadline = time.monotonic() + timeout
     with console.status("") as status:
         while True:
             with Session(engine) as s:
-                done = dict(s.execute(select(Receipt.topic, func.count()).group_by(Receipt.topic)).all())
+                done = receipts_by_topic(s)
             status.update(f"dibukukan / booked {sum(done.values()):,} of {sum(sent.values()):,}")
             if all(done.get(topic, 0) >= n for topic, n in sent.items()):
                 return True
-            if worker.poll() is not None or time.monotonic() > deadline:
+            if not worker.running() or time.monotonic() > deadline:
                 console.print(f"[red]the worker did not book everything in time[/]; see {settings.data_dir}/worker.log")
                 return False
             time.sleep(0.25)
 
 
-def _wait_for_evaluation(settings: Settings, worker: subprocess.Popen, console: Console, timeout: float) -> bool:
+def _wait_for_evaluation(settings: Settings, worker: WorkerProcess, console: Console, timeout: float) -> bool:
     """The worker evaluates the programs a few seconds after the books change; wait for the first
     evaluation that started after the last record was booked."""
     engine = make_engine(settings.ledger_url)
@@ -119,44 +115,33 @@ def _wait_for_evaluation(settings: Settings, worker: subprocess.Popen, console: 
     with console.status("menilai program / evaluating programs..."):
         while True:
             with Session(engine) as s:
-                booked = s.scalar(select(func.max(Receipt.received_at)))
-                evaluated = s.scalar(select(func.max(Evaluation.evaluated_at)))
+                booked, evaluated = last_received_at(s), last_evaluated_at(s)
             if booked is not None and evaluated is not None and evaluated > booked:
                 return True
-            if worker.poll() is not None or time.monotonic() > deadline:
+            if not worker.running() or time.monotonic() > deadline:
                 console.print(f"[red]the worker did not evaluate the programs in time[/]; "
                               f"see {settings.data_dir}/worker.log")
                 return False
             time.sleep(0.25)
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
 def _summary(url: str, console: Console, data: DemoData) -> bool:
     with Session(make_engine(url)) as session:
         report = audit(session)
-        lines = spend(session, "year")
+        lines = spend(Scope(session), "year")
     outcomes = sum(report.by_topic.values(), Counter())
     console.print(f"diterima / received: {sum(outcomes.values())}")
     for key in ("applied", "duplicate", "rejected"):
         console.print(f"  {key}: {outcomes[key]}")
     with Session(make_engine(url)) as session:
-        reasons = session.execute(select(Receipt.reason, func.count()).where(Receipt.reason.is_not(None))
-                                  .group_by(Receipt.reason).order_by(Receipt.reason)).all()
+        reasons = rejected_reasons(session)
     for reason, n in reasons:
         console.print(f"  rejected {reason}: {n}")
     table = Table("buyer_id", "nama / name", "periode", "total", "UMKM+koperasi / eligible", "porsi / share",
                   title=f"{TOP} pembeli teratas / top buyers")
     for line in lines[:TOP]:
         table.add_row(line.buyer_id, line.name or "", line.period, format_rupiah(line.total),
-                      format_rupiah(line.eligible), share_text(line))
+                      format_rupiah(line.eligible), percent(line.share_bp))
     console.print(table)
     _programs_summary(url, console)
     verdict = "[green]AUDIT OK[/]" if report.ok else "[red]AUDIT FAILED[/]: " + "; ".join(report.problems[:5])
@@ -166,12 +151,10 @@ def _summary(url: str, console: Console, data: DemoData) -> bool:
 
 def _programs_summary(url: str, console: Console) -> None:
     with Session(make_engine(url)) as session:
-        lines = compliance(session)
-        raised = session.execute(select(Alert.program_id, Alert.status, func.count())
-                                 .group_by(Alert.program_id, Alert.status)
-                                 .order_by(Alert.program_id, Alert.status)).all()
-        parts = {x.program_id: breakdown(session, x.program_id, x.period, datetime.now(timezone.utc))
-                 for x in lines if x.buyer_id == ALL}
+        scope = Scope(session)
+        lines = overview(scope)
+        raised = alerts_raised(session)
+        shares = {x.program_id: parts(scope, x.program_id, x.period) for x in lines if x.buyer_id == ALL}
     by_program: dict[str, list] = {}
     for x in lines:
         by_program.setdefault(x.program_id, []).append(x)
@@ -187,10 +170,10 @@ def _programs_summary(url: str, console: Console) -> None:
             table.add_row(r.buyer_id if r.buyer_id != ALL else "semua / all", r.period, format_rupiah(r.actual),
                           format_rupiah(r.required), share_text_of(r), r.status or "-", r.grade or "-")
         console.print(table)
-        if program_id in parts:
+        if program_id in shares:
             part = Table("OPD", "nama / name", "UMKM+koperasi lokal / eligible", title=f"{program_id}: rincian per OPD")
-            for buyer_id, name, eligible, _total in parts[program_id]:
-                part.add_row(buyer_id, name or "", format_rupiah(eligible))
+            for p in shares[program_id]:
+                part.add_row(p.buyer_id, p.name or "", format_rupiah(p.eligible))
             console.print(part)
     console.print(f"peringatan / alerts raised: {sum(n for _, _, n in raised)}")
     for program_id, status, n in raised:

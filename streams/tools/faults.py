@@ -1,53 +1,35 @@
-"""The harness of the fault scenarios: worker processes, a private PostgreSQL, the ledger's figures."""
+"""The harness of the fault scenarios (`kuota chaos`): where a scenario runs (a `Stage`), a private
+PostgreSQL to stop and start, input streamed at a steady pace so faults land mid-stream, and the
+ledger's figures compared with what was produced. The scenarios themselves are in chaos_*.py.
+"""
 
 import glob
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+import orjson
 
 from ledger.books.audit import audit
-from ledger.db import make_engine
-from ledger.models import Entry, Receipt
+from ledger.db import migrate
+from ledger.reports.checks import entry_event_ids, entry_totals, reading, receipts_by_outcome, receipts_total
+from schemas.topics import SUPPLIERS
 from streams.kafka import manifest
 from streams.errors import StreamsError
 from streams.settings import Settings
-
-
-class ScenarioFailed(StreamsError):
-    pass
+from streams.kafka.topics import ensure_topics
+from streams.tools.bench import produce, synthetic
+from streams.tools.procs import ScenarioFailed, WorkerProcess, free_port, worker_env
 
 
 class PostgresMissing(StreamsError):
     """No PostgreSQL server binaries (initdb, pg_ctl) on this machine."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.1, alive=None):
-    """Poll until `predicate` is true; `alive` (a callable) fails fast when a worker died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        if alive is not None:
-            alive()
-        time.sleep(interval)
-    raise ScenarioFailed(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 @dataclass
@@ -68,69 +50,40 @@ class Stage:
                         batch_size=self.batch_size)
 
     def env(self) -> dict:
-        return dict(os.environ, KUOTA_BROKER=self.broker, KUOTA_DATABASE_URL=self.database_url,
-                    KUOTA_DATA_DIR=str(self.workdir), KUOTA_EMBEDDED_BROKER="false", KUOTA_GROUP_ID=self.group,
-                    KUOTA_TOPIC_PREFIX=self.prefix, KUOTA_BATCH_SIZE=str(self.batch_size), KUOTA_LOG_LEVEL="info")
+        return worker_env(self.broker, self.database_url, self.workdir, KUOTA_EMBEDDED_BROKER="false",
+                          KUOTA_GROUP_ID=self.group, KUOTA_TOPIC_PREFIX=self.prefix,
+                          KUOTA_BATCH_SIZE=str(self.batch_size), KUOTA_LOG_LEVEL="info")
+
+    def worker(self, name: str = "worker") -> WorkerProcess:
+        """A worker on this stage (not started), logging to `workdir/<name>.log`."""
+        return WorkerProcess(self.env(), self.workdir / f"{name}.log")
 
 
-class WorkerProcess:
-    """`kuota worker` as operators run it, killed and restarted at will."""
+class Stream(threading.Thread):
+    """Produces records in chunks at a steady pace, so faults land while events stream in."""
 
-    def __init__(self, stage: Stage, name: str = "worker"):
-        self.stage, self.log = stage, stage.workdir / f"{name}.log"
-        self.process: subprocess.Popen | None = None
+    def __init__(self, stage: Stage, topic: str, records, chunks: int = 40, pause: float = 0.4):
+        super().__init__(daemon=True)
+        self.stage, self.topic, self.records = stage, topic, records
+        self.size, self.pause, self.error = max(1, len(records) // chunks + 1), pause, None
 
-    def start(self) -> "WorkerProcess":
-        out = open(self.log, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=self.stage.env(),
-                                        stdout=out, stderr=out)
-        out.close()
-        return self
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            code = None if self.process is None else self.process.returncode
-            raise ScenarioFailed(f"the worker exited ({code}); see {self.log}")
-
-    def kill(self) -> None:
-        self.stop(signal.SIGKILL)
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def rss(self) -> int:
-        """Resident memory of the worker and its booking process, in bytes."""
-        return sum(_rss(pid) for pid in [self.pid, *_children(self.pid)])
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+    def run(self) -> None:
+        try:
+            for i in range(0, len(self.records), self.size):
+                produce(self.stage.settings, self.topic, self.records[i:i + self.size])
+                time.sleep(self.pause)
+        except Exception as exc:  # reported by the scenario, never swallowed
+            self.error = exc
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+def prepare(stage: Stage, events: int, seed: int, resend: int = 0):
+    """A migrated ledger, the topics, and the synthetic registry booked first; returns (suppliers,
+    purchases, the first `resend` purchases to send again)."""
+    migrate(stage.database_url)
+    ensure_topics(stage.settings)
+    suppliers, purchases = synthetic(events, seed=seed)
+    produce(stage.settings, stage.settings.topic(SUPPLIERS), suppliers)
+    return suppliers, purchases, purchases[:resend]
 
 
 class PrivatePostgres:
@@ -211,28 +164,38 @@ class Figures:
 
 
 def received(url: str) -> int:
-    engine = make_engine(url)
+    """Records the ledger at `url` has received; -1 while it cannot be read."""
     try:
-        with Session(engine) as s:
-            return s.scalar(select(func.count()).select_from(Receipt)) or 0
+        with reading(url) as s:
+            return receipts_total(s)
     except Exception:  # the ledger may be down on purpose (database outage)
         return -1
-    finally:
-        engine.dispose()
 
 
 def figures(stage: Stage) -> Figures:
-    engine = make_engine(stage.database_url)
-    try:
-        with Session(engine) as s:
-            rows = s.execute(select(Receipt.outcome, func.count()).group_by(Receipt.outcome)).all()
-            entries = s.scalar(select(func.count()).select_from(Entry)) or 0
-            amount = s.scalar(select(func.coalesce(func.sum(Entry.amount), 0))) or 0
-            ids = set(s.scalars(select(Entry.event_id)))
-            report = audit(s)
-            problems = list(report.problems)
-            problems += [f"gap: {g.file}: {len(g.missing)} event ids never received"
-                         for g in manifest.gaps(stage.workdir, s)]
-        return Figures(Counter(dict(rows)), entries, int(amount), ids, problems)
-    finally:
-        engine.dispose()
+    """The ledger's receipts, entries, amount and audit, with any gap against the emitted files."""
+    with reading(stage.database_url) as s:
+        receipts = receipts_by_outcome(s)
+        entries, amount = entry_totals(s)
+        ids = entry_event_ids(s)
+        problems = list(audit(s).problems)
+        problems += [f"gap: {g.file}: {len(g.missing)} event ids never received"
+                     for g in manifest.gaps(stage.workdir, s)]
+    return Figures(receipts, entries, amount, ids, problems)
+
+
+def check(stage: Stage, result: dict, purchases, *, applied: int, duplicate: int, rejected: int = 0) -> dict:
+    """Compare the ledger with what was produced; fill in lost, counted twice and problems."""
+    produced = {orjson.loads(v)["event_id"] for _, v in purchases}
+    expected_amount = sum(orjson.loads(v)["amount"] for _, v in purchases)
+    f = figures(stage)
+    result.update(entries=f.entries, amount=f.amount, expected_amount=expected_amount, lost=f.lost(produced),
+                  counted_twice=f.counted_twice(produced, applied), receipts=dict(f.receipts))
+    problems = list(f.audit_problems)
+    want = {"applied": applied, "duplicate": duplicate, "rejected": rejected}
+    if {k: f.receipts.get(k, 0) for k in want} != want:
+        problems.append(f"receipts {dict(f.receipts)}, expected {want}")
+    if f.entries != len(produced) or f.amount != expected_amount:
+        problems.append(f"{f.entries} entries of Rp {f.amount}, expected {len(produced)} of Rp {expected_amount}")
+    result["problems"] = problems
+    return result

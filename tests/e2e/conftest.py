@@ -2,7 +2,6 @@
 officers' API served on a free loopback port."""
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -10,6 +9,8 @@ import time
 from contextlib import contextmanager
 
 import pytest
+
+from streams.tools.procs import free_port
 
 _runs: dict[str, tuple] = {}
 
@@ -37,9 +38,7 @@ def serving(app):
     """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
     import uvicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ledger.db import migrate
 from ledger.models import Entry
 from streams.tools.bench import produce, synthetic
-from streams.settings import PURCHASES, SUPPLIERS, Settings
+from schemas.topics import PURCHASES, SUPPLIERS
+from streams.settings import Settings
 from streams.kafka.topics import ensure_topics
 from tests.conftest import Worker, wait_until
 from tests.integration.helpers import kuota, receipts
