@@ -76,7 +76,7 @@ class Entry(Base):
     )
 
 
-class Buyer(Base):
+class BuyerRow(Base):
     """Agencies and companies as they last described themselves."""
 
     __tablename__ = "buyers"

@@ -50,11 +50,13 @@ def _within_calendar(value: date | datetime | None) -> date | datetime | None:
     return value
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """Every contract model: immutable, and no field beyond the contract's."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Event(_Frozen):
+class Event(Frozen):
     """Fields every event carries."""
 
     schema_version: Literal[1]
@@ -79,14 +81,14 @@ class Event(_Frozen):
         return value
 
 
-class Buyer(_Frozen):
+class Buyer(Frozen):
     id: Identifier
     kind: BuyerKind
     name: ShortText | None = None
     region: RegionCode
 
 
-class Line(_Frozen):
+class Line(Frozen):
     description: ShortText
     category: ShortText | None = None
     quantity: Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT)]
@@ -123,7 +125,7 @@ class PurchaseReversed(Event):
     reason: ShortText | None = None
 
 
-class Supplier(_Frozen):
+class Supplier(Frozen):
     id: Identifier
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), Text]
     region: RegionCode

@@ -10,11 +10,11 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
+from pydantic import Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
 from pydantic import ValidationError, model_validator
 
 from schemas.codes import BuyerKind, Channel, Scale
-from schemas.events import EARLIEST, LATEST, Event, EventId, Identifier, RegionCode, ShortText
+from schemas.events import EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText
 
 
 ProgramId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")]
@@ -29,11 +29,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Threshold(_Frozen):
+class Threshold(Frozen):
     """Exactly one of: an amount (kind `amount`) or a share in basis points (the share kinds)."""
 
     amount: LargeRupiah | None = None
@@ -46,7 +42,7 @@ class Threshold(_Frozen):
         return self
 
 
-class AppliesTo(_Frozen):
+class AppliesTo(Frozen):
     """Buyers listed by id, plus every buyer matching `kind` and `region` when either is given."""
 
     buyers: tuple[Identifier, ...] = ()
@@ -60,7 +56,7 @@ class AppliesTo(_Frozen):
         return self
 
 
-class EligibleSuppliers(_Frozen):
+class EligibleSuppliers(Frozen):
     """Which suppliers' sales count, by their class on the purchase date.
 
     A supplier counts when its scale is listed, or when it is a cooperative and
@@ -79,7 +75,7 @@ class EligibleSuppliers(_Frozen):
         return self
 
 
-class Exclusion(_Frozen):
+class Exclusion(Frozen):
     """Spend left out of the base: one channel, one line category or one purchase, with why."""
 
     channel: Channel | None = None
@@ -94,7 +90,7 @@ class Exclusion(_Frozen):
         return self
 
 
-class StatusOptions(_Frozen):
+class StatusOptions(Frozen):
     """When a shortfall may raise an alarm before the period closes."""
 
     grace_days: Annotated[StrictInt, Field(ge=0, le=366)] = Field(
@@ -106,7 +102,7 @@ class StatusOptions(_Frozen):
     )
 
 
-class YearRange(_Frozen):
+class YearRange(Frozen):
     first: Year
     last: Year | None = None
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ledger.rules.compliance import Status, evaluate, period_bounds, should_alert
 from ledger.rules.eligibility import SupplierClass, class_on
-from ledger.models import Alert, Buyer, Entry, Evaluation, Position, Standing
+from ledger.models import Alert, BuyerRow, Entry, Evaluation, Position, Standing
 from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded, program_base
 from ledger.books.registry import load_histories
 from ledger.bulk import chunks
@@ -33,7 +33,7 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
     programs, declared = in_force(session)
     if not programs:
         return []
-    buyers = {b.id: BuyerInfo(b.kind, b.region) for b in session.scalars(select(Buyer))}
+    buyers = {b.id: BuyerInfo(b.kind, b.region) for b in session.scalars(select(BuyerRow))}
     for d in declared:  # an agency that declared a budget and has bought nothing yet is still judged
         if d.region is not None:
             buyers.setdefault(d.agency_id, BuyerInfo("agency", d.region))

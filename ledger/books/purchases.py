@@ -17,7 +17,7 @@ from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
 from ledger.books.registry import load_histories
 from ledger.bulk import chunks, insert_rows
-from ledger.models import Buyer, Entry
+from ledger.models import BuyerRow, Entry
 from ledger.rules.attribution import (Original, Refusal, Seen, buyer_row, original_of, purchase_row, reversal_row,
                                       reversible, seen)
 from ledger.rules.eligibility import class_on
@@ -117,10 +117,10 @@ def _upsert_buyers(session: Session, buyers: list[dict]) -> None:
     if not buyers:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Buyer)
+    stmt = dialect.insert(BuyerRow)
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
-        set_={"kind": stmt.excluded.kind, "name": func.coalesce(stmt.excluded.name, Buyer.name),
+        set_={"kind": stmt.excluded.kind, "name": func.coalesce(stmt.excluded.name, BuyerRow.name),
               "region": stmt.excluded.region},
     )
     session.execute(stmt, sorted(buyers, key=lambda b: b["id"]))

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ledger.books.targets import in_force
-from ledger.models import Buyer
+from ledger.models import BuyerRow
 from ledger.rules.programs import BuyerInfo
 from schemas.targets import BudgetDeclared, ProgramDefined
 
@@ -45,7 +45,7 @@ class Scope:
 
     @cached_property
     def _buyer_rows(self) -> list[tuple[str, str | None, str, str]]:
-        return list(self.session.execute(select(Buyer.id, Buyer.name, Buyer.kind, Buyer.region)))
+        return list(self.session.execute(select(BuyerRow.id, BuyerRow.name, BuyerRow.kind, BuyerRow.region)))
 
     @cached_property
     def known_buyers(self) -> dict[str, BuyerInfo]:

@@ -146,7 +146,7 @@ def server_binaries() -> str:
 
 
 @dataclass
-class Figures:
+class LedgerFigures:
     """What the ledger holds, read independently of the worker."""
 
     receipts: Counter
@@ -172,7 +172,7 @@ def received(url: str) -> int:
         return -1
 
 
-def figures(stage: Stage) -> Figures:
+def figures(stage: Stage) -> LedgerFigures:
     """The ledger's receipts, entries, amount and audit, with any gap against the emitted files."""
     with reading(stage.database_url) as s:
         receipts = receipts_by_outcome(s)
@@ -181,7 +181,7 @@ def figures(stage: Stage) -> Figures:
         problems = list(audit(s).problems)
         problems += [f"gap: {g.file}: {len(g.missing)} event ids never received"
                      for g in manifest.gaps(stage.workdir, s)]
-    return Figures(receipts, entries, amount, ids, problems)
+    return LedgerFigures(receipts, entries, amount, ids, problems)
 
 
 def check(stage: Stage, result: dict, purchases, *, applied: int, duplicate: int, rejected: int = 0) -> dict:

@@ -109,7 +109,7 @@ def create_api(settings: Settings) -> FastAPI:
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
-    @api.get("/api/buyers/{buyer_id}", response_model=m.BuyerDetail, tags=["api"],
+    @api.get("/api/buyers/{buyer_id}", response_model=m.BuyerPage, tags=["api"],
              responses={404: {"description": "unknown buyer"}})
     def buyer(db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)], period: Period = None,
               as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):

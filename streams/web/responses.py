@@ -66,7 +66,7 @@ class Alerts(BaseModel):
     items: list[AlertRow]
 
 
-class TrendPoint(BaseModel):
+class TrendRow(BaseModel):
     buyer_id: str
     period: str
     total: int
@@ -78,10 +78,10 @@ class Trend(BaseModel):
     total: int
     limit: int
     offset: int
-    items: list[TrendPoint]
+    items: list[TrendRow]
 
 
-class ProgramPoint(BaseModel):
+class ProgramMonth(BaseModel):
     period: str
     actual: int
     total: int
@@ -89,13 +89,13 @@ class ProgramPoint(BaseModel):
     share_bp: int | None = None
 
 
-class ProgramTrend(BaseModel):
+class ProgramLine(BaseModel):
     program_id: str
     program: str
     kind: str
     threshold_bp: int | None
     threshold_amount: int | None
-    points: list[ProgramPoint]
+    points: list[ProgramMonth]
 
 
 class Counted(BaseModel):
@@ -128,18 +128,18 @@ class Entries(BaseModel):
     items: list[EntryRow]
 
 
-class BuyerInfo(BaseModel):
+class BuyerHeading(BaseModel):
     buyer_id: str
     name: str | None
     kind: str
     region: str
 
 
-class BuyerDetail(BaseModel):
-    buyer: BuyerInfo
+class BuyerPage(BaseModel):
+    buyer: BuyerHeading
     standings: list[ComplianceLine]
-    trend: list[TrendPoint]
-    programs: list[ProgramTrend]
+    trend: list[TrendRow]
+    programs: list[ProgramLine]
     entries: Entries
 
 

@@ -9,7 +9,7 @@ import orjson
 
 from schemas.codes import RejectReason
 from streams.tools.demo_data.draw import percent
-from streams.tools.demo_data.places import Buyer
+from streams.tools.demo_data.places import DemoBuyer
 from streams.tools.demo_data.purchases import Ctx, purchase
 from streams.tools.demo_data.records import APPLIED, DUPLICATE, STEP, Booked, Slot, dumps, purchase_record
 
@@ -46,7 +46,7 @@ def conflicts(ctx: Ctx, base: list[Booked], reversals: list[Booked], n: int) -> 
     return slots
 
 
-def _fresh_purchase(ctx: Ctx) -> tuple[int, Buyer, dict]:
+def _fresh_purchase(ctx: Ctx) -> tuple[int, DemoBuyer, dict]:
     """A purchase that is not one of the base purchases, at a random place in the stream."""
     buyer, pos = ctx.rng.choice(ctx.buyers), ctx.rng.randrange(len(ctx.times) * STEP)
     when = ctx.time_at(pos)

@@ -68,7 +68,7 @@ _COMPANY_CHANNELS = (("kemitraan", 50), ("gerai", 38), ("other", 12))
 
 
 @dataclass(frozen=True)
-class Buyer:
+class DemoBuyer:
     id: str
     kind: str
     name: str
@@ -78,17 +78,17 @@ class Buyer:
     channels: tuple[tuple[str, int], ...]
 
 
-def home_buyers(rng: Random) -> list[Buyer]:
+def home_buyers(rng: Random) -> list[DemoBuyer]:
     """Every office and company of the home regions, with how much it buys and from whom."""
     buyers = []
     for region in HOME_REGIONS:
         where = REGIONS[region]
         offices = [(slug, f"{name} {where}") for slug, name in _OPD] + list(_LOCAL_OFFICES[region])
         for slug, name in offices:
-            buyers.append(Buyer(f"opd-{region}-{slug}", "agency", name, region, rng.randint(20, 120),
+            buyers.append(DemoBuyer(f"opd-{region}-{slug}", "agency", name, region, rng.randint(20, 120),
                                 rng.randint(30, 85), _AGENCY_CHANNELS))
         for slug, name in _COMPANIES[region]:
             # Some companies are far below a 30 percent allocation, some comfortably above.
-            buyers.append(Buyer(f"co-{region}-{slug}", "company", name, region, rng.randint(15, 90),
+            buyers.append(DemoBuyer(f"co-{region}-{slug}", "company", name, region, rng.randint(15, 90),
                                 rng.randint(5, 70), _COMPANY_CHANNELS))
     return buyers

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from random import Random
 
 from streams.tools.demo_data.draw import below, percent, pick, rupiah, time_of_day
-from streams.tools.demo_data.places import HOME_REGIONS, OTHER_REGIONS, Buyer
+from streams.tools.demo_data.places import HOME_REGIONS, OTHER_REGIONS, DemoBuyer
 from streams.tools.demo_data.records import STEP, Booked, dumps
-from streams.tools.demo_data.suppliers import Supplier
+from streams.tools.demo_data.suppliers import DemoSupplier
 
 # (lowest, highest, rounding) in rupiah per channel; a tender is occasionally a very large package.
 AMOUNTS = {"toko_daring": (50_000, 50_000_000, 500), "pengadaan_langsung": (5_000_000, 200_000_000, 1_000),
@@ -56,8 +56,8 @@ _MONTHS = tuple(zip(range(1, 13), (4, 5, 7, 8, 8, 8, 8, 9, 9, 10, 11, 13)))
 class Ctx:
     rng: Random
     year: int
-    buyers: list[Buyer]
-    suppliers: dict[str, Supplier]
+    buyers: list[DemoBuyer]
+    suppliers: dict[str, DemoSupplier]
     pools: dict[tuple[str, bool], list[str]]  # (region, small?) -> supplier ids, most popular first
     times: list[str] = field(default_factory=list)  # local occurred_at of base purchase i
     next_seq: int = 0
@@ -94,7 +94,7 @@ def base_purchases(ctx: Ctx, n: int) -> list[Booked]:
     return booked
 
 
-def _moment(rng: Random, year: int, buyer: Buyer) -> tuple[date, str, bool]:
+def _moment(rng: Random, year: int, buyer: DemoBuyer) -> tuple[date, str, bool]:
     """Local date and time of a purchase; the bool asks to write it in UTC instead of +07:00."""
     month = pick(rng, _MONTHS)
     if percent(rng, 1) and rng.randrange(3) == 0:
@@ -115,7 +115,7 @@ def _as_utc(day: date, clock: str) -> str:
     return f"{(day - timedelta(days=1)).isoformat()}T{hour + 17:02d}{rest}Z"
 
 
-def purchase(ctx: Ctx, buyer: Buyer, when: str, day: date) -> dict:
+def purchase(ctx: Ctx, buyer: DemoBuyer, when: str, day: date) -> dict:
     """One purchase.recorded event by `buyer` at `when`, with a new event id."""
     rng, number = ctx.rng, ctx.event_number()
     channel = pick(rng, buyer.channels)
@@ -135,7 +135,7 @@ def purchase(ctx: Ctx, buyer: Buyer, when: str, day: date) -> dict:
     return event
 
 
-def _supplier_for(ctx: Ctx, buyer: Buyer, channel: str) -> str:
+def _supplier_for(ctx: Ctx, buyer: DemoBuyer, channel: str) -> str:
     rng = ctx.rng
     small = percent(rng, buyer.umkm_share) and not (channel == "tender" and percent(rng, 35))
     region = buyer.region if percent(rng, 75) else rng.choice(HOME_REGIONS + OTHER_REGIONS)
@@ -163,7 +163,7 @@ def _lines(rng: Random, sector: str) -> list[dict]:
     return lines
 
 
-def _reference(buyer: Buyer, channel: str, day: date, number: int) -> str:
+def _reference(buyer: DemoBuyer, channel: str, day: date, number: int) -> str:
     if buyer.kind == "agency":
         return f"{_ID_PREFIX[channel]}/{day.year}/{day.month:02d}/{number:06d}"
     return f"PO-{day.year}{day.month:02d}-{number:06d}"

@@ -56,7 +56,7 @@ _LARGE_FATES = (("unregistered", 10), ("corrected", 3), ("normal", 87))
 
 
 @dataclass(frozen=True)
-class Supplier:
+class DemoSupplier:
     id: str
     name: str
     region: str
@@ -75,7 +75,7 @@ class _Reg:
     late: bool  # sent after the purchases
 
 
-def populate(rng: Random, n: int) -> list[Supplier]:
+def populate(rng: Random, n: int) -> list[DemoSupplier]:
     """`n` suppliers: businesses and cooperatives, mostly from the home regions, each with its fate."""
     ids: set[str] = set()
     population = []
@@ -88,11 +88,11 @@ def populate(rng: Random, n: int) -> list[Supplier]:
         sid = _supplier_id(rng, ids, region, number, registry=bool(coop) and percent(rng, 40))
         fate = pick(rng, _SMALL_FATES if scale != "besar" or coop else _LARGE_FATES)
         name = _supplier_name(rng, sector, scale, coop, district)
-        population.append(Supplier(sid, name, region, district, sector, coop, scale, fate))
+        population.append(DemoSupplier(sid, name, region, district, sector, coop, scale, fate))
     return population
 
 
-def _is_small(s: Supplier) -> bool:
+def _is_small(s: DemoSupplier) -> bool:
     """A small business or a cooperative of any size: what an UMKM-minded buyer picks from."""
     return s.scale != "besar" or s.cooperative is not None
 
@@ -121,7 +121,7 @@ def _supplier_name(rng: Random, sector: str, scale: str, coop: str | None, distr
     return f"{form} {rng.choice(_BRANDS)} {_TRADES[sector]} {rng.choice(('Nusantara', 'Indonesia', 'Utama', place))}"
 
 
-def _plan(rng: Random, s: Supplier, year: int) -> list[_Reg]:
+def _plan(rng: Random, s: DemoSupplier, year: int) -> list[_Reg]:
     """The registrations of one supplier, by what becomes of it during the year."""
     old = some_day(rng, date(year - 8, 1, 1), date(year - 1, 12, 31))
     mid = some_day(rng, date(year, 3, 1), date(year, 10, 31))
@@ -168,7 +168,7 @@ def _within(rng: Random, band: tuple[int, int]) -> int:
     return rng.randint(-(-low // 1_000_000), high // 1_000_000) * 1_000_000
 
 
-def _registration(rng: Random, s: Supplier, reg: _Reg, number: int, year: int) -> dict:
+def _registration(rng: Random, s: DemoSupplier, reg: _Reg, number: int, year: int) -> dict:
     profile: dict = {"id": s.id, "name": s.name, "region": s.region}
     if s.district and percent(rng, 90):
         profile["district"] = s.district
@@ -189,7 +189,7 @@ def _registration(rng: Random, s: Supplier, reg: _Reg, number: int, year: int) -
     return event
 
 
-def registrations(rng: Random, population: list[Supplier], year: int) -> tuple[list[DemoRecord], list[DemoRecord]]:
+def registrations(rng: Random, population: list[DemoSupplier], year: int) -> tuple[list[DemoRecord], list[DemoRecord]]:
     """(sent before the purchases, with the registry's mistakes mixed in; sent after them)."""
     early: list[tuple[str, int, DemoRecord]] = []
     late: list[tuple[str, int, DemoRecord]] = []
@@ -205,7 +205,7 @@ def registrations(rng: Random, population: list[Supplier], year: int) -> tuple[l
     return sent_first, [r for _, _, r in late]
 
 
-def _with_mistakes(rng: Random, population: list[Supplier], records: list[DemoRecord], year: int,
+def _with_mistakes(rng: Random, population: list[DemoSupplier], records: list[DemoRecord], year: int,
                    numbered: int) -> list[DemoRecord]:
     """Data ganda and incomplete records, as in the aid rounds: exact re-sends, missing fields, broken JSON."""
     slots = [Slot(i * STEP, i, r) for i, r in enumerate(records)]
@@ -234,7 +234,7 @@ def _broken_registration(rng: Random, event: dict, how: int) -> DemoRecord:
     return DemoRecord(SUPPLIERS_TOPIC, key, raw[: rng.randrange(1, len(raw) - 1)], RejectReason.INVALID_JSON.value)
 
 
-def supplier_pools(rng: Random, population: list[Supplier]) -> dict[tuple[str, bool], list[str]]:
+def supplier_pools(rng: Random, population: list[DemoSupplier]) -> dict[tuple[str, bool], list[str]]:
     """Suppliers a buyer may pick, per region and size; the order makes a few of them popular."""
     pools: dict[tuple[str, bool], list[str]] = {}
     for region in HOME_REGIONS + OTHER_REGIONS:
