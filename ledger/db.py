@@ -104,9 +104,12 @@ def scratch_schema(database_url: str, prefix: str = "kuota_scratch"):
 
 
 @contextmanager
-def session_for(url: str):
-    """A session over an up-to-date ledger, for a command that reads it and exits."""
-    migrate(url)
+def session_for(url: str, *, migrate_first: bool = True):
+    """A session on an engine of its own, disposed afterwards: for a command that reads the ledger
+    and exits, or a tool that looks in now and then and must not keep connections open between
+    looks. The schema is brought up to date first unless `migrate_first` is false."""
+    if migrate_first:
+        migrate(url)
     engine = make_engine(url)
     try:
         with Session(engine) as session:

@@ -5,27 +5,20 @@ queries exist so that code outside the ledger never needs its table models.
 """
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.db import make_engine
+from ledger.db import session_for
 from ledger.models import Alert, Entry, Evaluation, Receipt, Rejection
 
 
-@contextmanager
-def reading(url: str) -> Iterator[Session]:
-    """A session on an engine of its own, disposed afterwards: for a tool that looks in now and
-    then and must not keep connections open between looks (the database may be stopped on purpose)."""
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
+def reading(url: str) -> AbstractContextManager[Session]:
+    """A session for one look at the ledger, with no connection kept after it (the database may be
+    stopped on purpose between looks)."""
+    return session_for(url, migrate_first=False)
 
 
 def receipts_total(session: Session) -> int:
