@@ -3,31 +3,22 @@
 import json
 import subprocess
 import sys
+from functools import partial
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from ledger.models import Receipt
+from tests import factories
 
-OCCURRED = "2024-03-05T10:15:00+07:00"
-
-
-def purchase(event_id: str, amount, buyer: str = "opd-3216-dinkes", supplier: str = "3216000000001", **extra) -> dict:
-    return {"type": "purchase.recorded", "schema_version": 1, "event_id": event_id, "occurred_at": OCCURRED,
-            "buyer": {"id": buyer, "kind": "agency", "name": "Dinas Kesehatan", "region": "3216"},
-            "supplier_id": supplier, "amount": amount, "currency": "IDR", "channel": "toko_daring", **extra}
-
-
-def reversal(event_id: str, reverses: str, amount: int | None = None) -> dict:
-    doc = {"type": "purchase.reversed", "schema_version": 1, "event_id": event_id,
-           "occurred_at": "2024-03-20T09:00:00+07:00", "reverses": reverses}
-    return doc | ({"amount": amount} if amount is not None else {})
+# The events the worker and end-to-end tests send: a Dinas Kesehatan of Kabupaten Bekasi buying
+# from suppliers registered as "UMKM <id>".
+purchase = partial(factories.purchase, buyer_name="Dinas Kesehatan")
+reversal = partial(factories.reversal, at="2024-03-20T09:00:00+07:00")
 
 
 def registration(event_id: str, supplier: str, scale: str = "mikro", valid_from: str = "2024-01-01") -> dict:
-    return {"type": "supplier.registered", "schema_version": 1, "event_id": event_id,
-            "occurred_at": "2024-01-01T08:00:00+07:00", "valid_from": valid_from,
-            "supplier": {"id": supplier, "name": f"UMKM {supplier}", "region": "3216", "scale": scale}}
+    return factories.registration(event_id, supplier, scale, valid_from=valid_from, name=f"UMKM {supplier}")
 
 
 def write_jsonl(path, docs) -> None:

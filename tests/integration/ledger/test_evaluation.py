@@ -12,31 +12,24 @@ from ledger.books.intake import Record
 from ledger.models import Alert, Standing
 from ledger.books.recorder import Recorder
 from schemas.targets import events_from_document, target_key
+from tests import factories
+from tests.factories import BEBELI, RULE_40, SHARE_30
 
 PURCHASES, SUPPLIERS, TARGETS = "kuota.purchases.v1", "kuota.suppliers.v1", "kuota.targets.v1"
 NOW = datetime(2026, 1, 10, tzinfo=timezone.utc)  # every 2024 period has closed
 MID_Q2 = datetime(2024, 5, 20, 3, tzinfo=timezone.utc)
 
 
-def purchase(n, amount, supplier, buyer="co-3216-mall", kind="company", at="2024-02-05T10:00:00+07:00",
-             channel="kemitraan", **extra) -> dict:
-    return {"type": "purchase.recorded", "schema_version": 1, "event_id": f"evt-{n:08d}", "occurred_at": at,
-            "buyer": {"id": buyer, "kind": kind, "region": "3216"}, "supplier_id": supplier, "amount": amount,
-            "currency": "IDR", "channel": channel, **extra}
+# Purchase and registration number n; by default a company of 3216 buying through kemitraan.
+COMPANY = dict(buyer="co-3216-mall", kind="company", at="2024-02-05T10:00:00+07:00", channel="kemitraan")
 
 
-def registration(n, supplier, scale, valid_from="2024-01-01", region="3216", **extra) -> dict:
-    return {"type": "supplier.registered", "schema_version": 1, "event_id": f"reg-{n:08d}",
-            "occurred_at": "2024-01-01T08:00:00+07:00", "valid_from": valid_from,
-            "supplier": {"id": supplier, "name": f"Usaha {supplier}", "region": region, "scale": scale}, **extra}
+def purchase(n: int, amount: int, supplier: str, **fields) -> dict:
+    return factories.purchase(f"evt-{n:08d}", amount, supplier=supplier, **(COMPANY | fields))
 
 
-SHARE_30 = {"occurred_at": "2024-01-01T00:00:00+07:00", "program": [{
-    "program_id": "alokasi-30-3216", "name": "Alokasi 30 persen", "region": "3216", "kind": "share",
-    "period": "quarter", "years": {"first": 2024}, "threshold": {"share_bp": 3000},
-    "applies_to": {"kind": "company", "region": "3216"},
-    "eligible": {"scales": ["mikro", "kecil", "menengah"], "cooperatives": True, "local_to_region": "3216"},
-    "status": {"grace_days": 14}}]}
+def registration(n: int, supplier: str, scale: str, **fields) -> dict:
+    return factories.registration(f"reg-{n:08d}", supplier, scale, **fields)
 
 
 class Books:
@@ -144,14 +137,6 @@ def test_no_alarm_within_the_grace_days_of_an_open_period(books):
     assert books.evaluate(MID_Q2) == [("alokasi-30-3216", "co-3216-mall", "2024-Q2", "breach")]
 
 
-BEBELI = {"occurred_at": "2024-01-01T00:00:00+07:00", "program": [{
-    "program_id": "bebeli-3216-2024", "name": "Bebeli", "region": "3216", "kind": "amount", "scope": "combined",
-    "period": "year", "years": {"first": 2024, "last": 2024}, "threshold": {"amount": 10_000},
-    "applies_to": {"kind": "agency", "region": "3216"},
-    "eligible": {"scales": ["mikro", "kecil", "menengah"], "cooperatives": True, "local_to_region": "3216"},
-    "status": {"grace_days": 30, "at_risk_margin_bp": 1}}]}
-
-
 def test_bebeli_sums_every_agency_of_the_region_against_one_amount(books):
     books.targets(BEBELI)
     books.purchases(purchase(1, 2_000, "UMKM-1", buyer="opd-3216-a", kind="agency"),
@@ -171,16 +156,6 @@ def test_an_amount_target_off_pace_is_at_risk_before_the_year_closes(books):
     assert books.evaluate(MID_Q2) == [("bebeli-3216-2024", "*", "2024", "at_risk")]
     books.purchases(purchase(2, 9_000, "UMKM-1", buyer="opd-3216-a", kind="agency"))
     assert books.evaluate(MID_Q2) == [("bebeli-3216-2024", "*", "2024", "recovered")]
-
-
-RULE_40 = {"occurred_at": "2024-01-01T00:00:00+07:00", "program": [{
-    "program_id": "pp7-40-3216", "name": "Aturan 40 persen", "region": "3216", "kind": "share_of_budget",
-    "period": "year", "years": {"first": 2024, "last": 2024}, "threshold": {"share_bp": 4000},
-    "applies_to": {"kind": "agency", "region": "3216"}, "eligible": {"scales": ["mikro", "kecil"],
-                                                                     "cooperatives": True},
-    "exclusions": [{"channel": "other", "reason": "hibah"}, {"event_id": "evt-00000003", "reason": "darurat"}]}],
-    "budget": [{"agency_id": "opd-3216-a", "fiscal_year": 2024, "budget": 100_000},
-               {"agency_id": "opd-3216-idle", "fiscal_year": 2024, "budget": 50_000, "region": "3216"}]}
 
 
 def test_the_40_percent_rule_is_each_agency_against_its_own_budget_without_exclusions(books):
@@ -207,8 +182,7 @@ def test_a_category_exclusion_leaves_out_those_lines_and_follows_reversals(books
     books.purchases(purchase(1, 60_000, "UMKM-1", buyer="opd-3216-a", kind="agency", lines=lines))
     books.evaluate()
     assert books.standing("pp7-40-3216", "opd-3216-a", "2024").actual == 40_000
-    books.purchases({"type": "purchase.reversed", "schema_version": 1, "event_id": "rev-00000001",
-                     "occurred_at": "2024-03-01T10:00:00+07:00", "reverses": "evt-00000001", "amount": 30_000})
+    books.purchases(factories.reversal("rev-00000001", "evt-00000001", 30_000, at="2024-03-01T10:00:00+07:00"))
     books.evaluate()
     assert books.standing("pp7-40-3216", "opd-3216-a", "2024").actual == 20_000  # half of each line remains
 

@@ -5,43 +5,33 @@ import itertools
 import json
 from collections import Counter
 from datetime import date
+from functools import partial
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import StatementError
 
 from ledger.db import make_engine, migrate
 from ledger.books.intake import Record
 from ledger.models import Entry, Position, Receipt, Rejection
 from ledger.books.recorder import Recorder
+from tests import factories
+from tests.factories import DROP, reversal
 
 PURCHASES, SUPPLIERS = "kuota.purchases.v1", "kuota.suppliers.v1"
 BEKASI, KOTA_BEKASI = "3216", "3275"
 
 
-def purchase(event_id, amount=1_000_000, supplier="S-0001", buyer="B-DINKES", region=BEKASI,
-             at="2024-03-05T10:00:00+07:00", **extra) -> dict:
-    return {
-        "type": "purchase.recorded", "schema_version": 1, "event_id": event_id, "occurred_at": at,
-        "buyer": {"id": buyer, "kind": "agency", "region": region}, "supplier_id": supplier,
-        "amount": amount, "currency": "IDR", "channel": "e_katalog", **extra,
-    }
+# A Dinas Kesehatan of Bekasi buying through e-katalog from supplier S-0001, registered kecil.
+purchase = partial(factories.purchase, buyer="B-DINKES", supplier="S-0001", at="2024-03-05T10:00:00+07:00",
+                   channel="e_katalog")
+registration = partial(factories.registration, supplier="S-0001", scale="kecil")
 
 
-def reversal(event_id, reverses, amount=None, at="2024-03-06T10:00:00+07:00") -> dict:
-    event = {"type": "purchase.reversed", "schema_version": 1, "event_id": event_id, "occurred_at": at,
-             "reverses": reverses}
-    return event if amount is None else {**event, "amount": amount}
-
-
-def registration(event_id, supplier="S-0001", scale="kecil", valid_from="2024-01-01", region=BEKASI,
-                 **extra) -> dict:
-    return {
-        "type": "supplier.registered", "schema_version": 1, "event_id": event_id,
-        "occurred_at": "2024-01-01T08:00:00+07:00", "valid_from": valid_from,
-        "supplier": {"id": supplier, "name": f"Usaha {supplier}", "region": region, "scale": scale},
-        **extra,
-    }
+def bought(*moments: str, **fields) -> list[dict]:
+    """Purchases evt-00000001, evt-00000002, ... at these moments, of Rp 1, 2, 4, ... juta: any sum
+    of them says which ones it holds."""
+    return [purchase(f"evt-{n:08d}", amount=1_000_000 << (n - 1), at=at, **fields)
+            for n, at in enumerate(moments, start=1)]
 
 
 class Ledger:
@@ -326,8 +316,7 @@ def test_a_registration_at_the_edge_of_the_calendar_is_rejected_and_the_batch_go
 
 
 def test_a_late_registration_moves_earlier_purchases_from_unregistered_to_its_scale(ledger):
-    ledger.purchases(purchase("evt-00000001", amount=1_000_000, at="2024-03-05T10:00:00+07:00"),
-                     purchase("evt-00000002", amount=2_000_000, at="2024-03-10T10:00:00+07:00"),
+    ledger.purchases(*bought("2024-03-05T10:00:00+07:00", "2024-03-10T10:00:00+07:00"),
                      purchase("evt-00000003", amount=4_000_000, supplier="S-OTHER"))
     assert ledger.by_scale() == {"unregistered": 7_000_000}
     assert outcome(ledger.suppliers(registration("sup-00000001", scale="kecil", valid_from="2024-03-01"))) \
@@ -338,8 +327,7 @@ def test_a_late_registration_moves_earlier_purchases_from_unregistered_to_its_sc
 
 
 def test_a_late_registration_from_a_later_date_leaves_earlier_purchases_unregistered(ledger):
-    ledger.purchases(purchase("evt-00000001", amount=1_000_000, at="2024-03-05T10:00:00+07:00"),
-                     purchase("evt-00000002", amount=2_000_000, at="2024-03-10T10:00:00+07:00"))
+    ledger.purchases(*bought("2024-03-05T10:00:00+07:00", "2024-03-10T10:00:00+07:00"))
     ledger.suppliers(registration("sup-00000001", scale="mikro", valid_from="2024-03-10"))
     assert ledger.by_scale() == {"unregistered": 1_000_000, "mikro": 2_000_000}
 
@@ -360,9 +348,7 @@ def test_purchases_after_a_registration_are_booked_in_its_class(ledger):
 
 def test_a_reclassification_moves_only_entries_on_or_after_its_valid_from(ledger):
     ledger.suppliers(registration("sup-00000001", scale="kecil", valid_from="2024-01-01"))
-    ledger.purchases(purchase("evt-00000001", amount=1_000_000, at="2024-03-14T23:00:00+07:00"),
-                     purchase("evt-00000002", amount=2_000_000, at="2024-03-15T00:30:00+07:00"),
-                     purchase("evt-00000003", amount=4_000_000, at="2024-04-20T10:00:00+07:00"))
+    ledger.purchases(*bought("2024-03-14T23:00:00+07:00", "2024-03-15T00:30:00+07:00", "2024-04-20T10:00:00+07:00"))
     assert ledger.by_scale() == {"kecil": 7_000_000}
     ledger.suppliers(registration("sup-00000002", scale="besar", valid_from="2024-03-15"))
     assert ledger.by_scale() == {"kecil": 1_000_000, "besar": 6_000_000}
@@ -384,16 +370,13 @@ def test_a_correction_with_the_same_valid_from_replaces_the_class(ledger):
 
 
 def test_a_registration_with_capital_only_is_booked_in_the_derived_scale(ledger):
-    event = registration("sup-00000001")
-    event["supplier"] = {k: v for k, v in event["supplier"].items() if k != "scale"} | {"capital": 3_000_000_000}
-    ledger.suppliers(event)
+    ledger.suppliers(registration("sup-00000001", profile={"scale": DROP, "capital": 3_000_000_000}))
     ledger.purchases(purchase("evt-00000001", amount=1_000_000))
     assert ledger.by_scale() == {"kecil": 1_000_000}
 
 
 def test_a_lapsed_registration_moves_later_purchases_out_of_its_scale(ledger):
-    ledger.purchases(purchase("evt-00000001", amount=1_000_000, at="2024-03-31T12:00:00+07:00"),
-                     purchase("evt-00000002", amount=2_000_000, at="2024-04-01T12:00:00+07:00"))
+    ledger.purchases(*bought("2024-03-31T12:00:00+07:00", "2024-04-01T12:00:00+07:00"))
     ledger.suppliers(registration("sup-00000001", scale="mikro", valid_to="2024-03-31"))
     assert ledger.by_scale() == {"mikro": 1_000_000, "lapsed": 2_000_000}
 

@@ -15,7 +15,8 @@ from ledger.rules.money import percent
 from streams.officers import reports as officer_reports
 from streams.officers import tables as render
 from streams.officers.xlsx import workbook
-from tests.integration.ledger.test_evaluation import RULE_40, SHARE_30, books, purchase, registration  # noqa: F401
+from tests.factories import RULE_40, SHARE_30
+from tests.integration.ledger.test_evaluation import books, purchase, registration  # noqa: F401
 
 
 def session_of(books):

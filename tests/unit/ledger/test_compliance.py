@@ -22,6 +22,7 @@ from ledger.rules.compliance import (
 from ledger.rules.eligibility import LAPSED, UNREGISTERED, SupplierClass
 from schemas.codes import region_timezone
 from schemas.targets import AppliesTo, EligibleSuppliers, ProgramDefined, StatusOptions
+from tests.factories import DROP, FORTY, changed, model, target_event
 
 M = 1_000_000
 WIB, WITA = region_timezone("3216"), region_timezone("7371")
@@ -335,14 +336,9 @@ def test_the_granularity_of_a_label():
 
 
 def program(**changes) -> ProgramDefined:
-    fields = {
-        "type": "program.defined", "schema_version": 1, "event_id": "program:pp7-40-3216:test",
-        "occurred_at": "2024-01-02T09:00:00+07:00", "program_id": "pp7-40-3216", "name": "Aturan 40 persen",
-        "region": "3216", "kind": "share_of_budget", "threshold": {"share_bp": 4000}, "period": "year",
-        "applies_to": {"kind": "agency", "region": "3216"},
-        "eligible": {"scales": ["mikro", "kecil"], "cooperatives": True}, "status": {"grace_days": 91},
-    }
-    return ProgramDefined.model_validate({**fields, **changes})
+    """The 40% rule of the budget, with no years and 91 days of grace."""
+    entry = changed(FORTY, years=DROP, status={"grace_days": 91})
+    return model(target_event(entry, "program:pp7-40-3216:test", "2024-01-02T09:00:00+07:00", **changes))
 
 
 def test_a_status_line_for_the_40_percent_rule_against_the_declared_budget():

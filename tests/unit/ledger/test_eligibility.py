@@ -24,22 +24,19 @@ BEKASI, KOTA_BEKASI, MAKASSAR = "3216", "3275", "7371"
 # --- PP 7/2021 size classes ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "capital, scale",
-    [(0, Scale.MIKRO), (1_000 * M, Scale.MIKRO), (1_000 * M + 1, Scale.KECIL), (5_000 * M, Scale.KECIL),
-     (5_000 * M + 1, Scale.MENENGAH), (10_000 * M, Scale.MENENGAH), (10_000 * M + 1, Scale.BESAR)],
-)
-def test_capital_bounds_are_inclusive_upper_limits(capital, scale):
-    assert derive_scale(capital=capital) == scale
+# Each PP 7/2021 bound is inclusive: (value, class) on and one rupiah past each upper limit.
+AT_THE_BOUNDS = {
+    "capital": [(0, Scale.MIKRO), (1_000 * M, Scale.MIKRO), (1_000 * M + 1, Scale.KECIL), (5_000 * M, Scale.KECIL),
+                (5_000 * M + 1, Scale.MENENGAH), (10_000 * M, Scale.MENENGAH), (10_000 * M + 1, Scale.BESAR)],
+    "annual_sales": [(0, Scale.MIKRO), (2_000 * M, Scale.MIKRO), (2_000 * M + 1, Scale.KECIL),
+                     (15_000 * M, Scale.KECIL), (15_000 * M + 1, Scale.MENENGAH), (50_000 * M, Scale.MENENGAH),
+                     (50_000 * M + 1, Scale.BESAR)],
+}
 
 
-@pytest.mark.parametrize(
-    "sales, scale",
-    [(0, Scale.MIKRO), (2_000 * M, Scale.MIKRO), (2_000 * M + 1, Scale.KECIL), (15_000 * M, Scale.KECIL),
-     (15_000 * M + 1, Scale.MENENGAH), (50_000 * M, Scale.MENENGAH), (50_000 * M + 1, Scale.BESAR)],
-)
-def test_annual_sales_bounds_are_inclusive_upper_limits(sales, scale):
-    assert derive_scale(annual_sales=sales) == scale
+@pytest.mark.parametrize("measure, value, scale", [(m, v, s) for m, cases in AT_THE_BOUNDS.items() for v, s in cases])
+def test_capital_and_annual_sales_bounds_are_inclusive_upper_limits(measure, value, scale):
+    assert derive_scale(**{measure: value}) == scale
 
 
 @pytest.mark.parametrize(

@@ -9,53 +9,24 @@ from pydantic import ValidationError
 from schemas.codes import RejectReason
 from schemas.decode import MAX_RECORD_BYTES, Invalid, decode
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
-
-DROP = object()
+from tests import factories
+from tests.factories import DROP, changed
 
 
 def purchase(**changes) -> dict:
-    event = {
-        "type": "purchase.recorded",
-        "schema_version": 1,
-        "event_id": "evt-20240305-0001",
-        "occurred_at": "2024-03-05T10:15:00+07:00",
-        "buyer": {"id": "kab-bekasi-dinkes", "kind": "agency", "name": "Dinas Kesehatan", "region": "3216"},
-        "supplier_id": "9120304050607",
-        "amount": 1_250_000,
-        "currency": "IDR",
-        "channel": "toko_daring",
-        "reference": "INV/2024/03/0001",
-    }
-    return _apply(event, changes)
+    event = factories.purchase("evt-20240305-0001", 1_250_000, buyer="kab-bekasi-dinkes", buyer_name="Dinas Kesehatan",
+                               supplier="9120304050607", reference="INV/2024/03/0001")
+    return changed(event, **changes)
 
 
 def reversal(**changes) -> dict:
-    event = {
-        "type": "purchase.reversed",
-        "schema_version": 1,
-        "event_id": "rev-20240306-0001",
-        "occurred_at": "2024-03-06T09:00:00+07:00",
-        "reverses": "evt-20240305-0001",
-    }
-    return _apply(event, changes)
+    return changed(factories.reversal("rev-20240306-0001", "evt-20240305-0001", at="2024-03-06T09:00:00+07:00"),
+                   **changes)
 
 
 def registration(supplier: dict | None = None, **changes) -> dict:
-    event = {
-        "type": "supplier.registered",
-        "schema_version": 1,
-        "event_id": "sup-20240101-0001",
-        "occurred_at": "2024-01-01T08:00:00+07:00",
-        "supplier": {"id": "9120304050607", "name": "CV Maju Jaya", "region": "3216", "scale": "kecil"},
-        "valid_from": "2024-01-01",
-    }
-    event["supplier"] = _apply(event["supplier"], supplier or {})
-    return _apply(event, changes)
-
-
-def _apply(event: dict, changes: dict) -> dict:
-    event = {**event, **changes}
-    return {k: v for k, v in event.items() if v is not DROP}
+    event = factories.registration("sup-20240101-0001", "9120304050607", "kecil", name="CV Maju Jaya", profile=supplier)
+    return changed(event, **changes)
 
 
 def decoded(kind: str, event: dict):

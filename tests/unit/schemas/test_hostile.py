@@ -1,15 +1,15 @@
 """Hostile input as properties at the decode boundary: whatever arrives decodes to an event or a
 reason code, and nothing raises."""
 
-import itertools
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemas.codes import RejectReason
 from schemas.decode import Invalid, decode
 from schemas.events import Event
+from tests.factories import purchase
 
 REASONS = {str(r) for r in RejectReason}
 TOPIC = "kuota.purchases.v1"
@@ -20,13 +20,6 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=20,
 )
-
-
-def purchase(event_id: str, amount=1_000, **fields) -> dict:
-    return {"type": "purchase.recorded", "schema_version": 1, "event_id": event_id,
-            "occurred_at": "2024-03-05T10:15:00+07:00",
-            "buyer": {"id": "opd-3216-dinkes", "kind": "agency", "region": "3216"},
-            "supplier_id": "3216000000001", "amount": amount, "currency": "IDR", "channel": "toko_daring"} | fields
 
 
 def dumps(doc) -> bytes:
@@ -83,5 +76,5 @@ def test_a_purchase_with_wrong_values_anywhere_is_an_event_or_a_reason(raw):
 @pytest.mark.parametrize("field", ["reference", "supplier_id"])
 @given(text=st.text(max_size=20))
 def test_text_with_a_nul_character_is_a_schema_violation(field, text):
-    raw = dumps(purchase("nul-00000001", **{field: text[:10] + "\x00" + text[10:]}))
+    raw = dumps(purchase("nul-00000001", 1_000, **{field: text[:10] + "\x00" + text[10:]}))
     assert outcome_of(decode("purchases", raw)) == "schema_violation"

@@ -11,52 +11,22 @@ from pydantic import ValidationError
 
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, events_from_document, target_key
 from streams.tools.demo_data import MIN_PURCHASES, MIN_SUPPLIERS, generate
+from tests import factories
+from tests.factories import DROP, target_event
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "programs"
-DROP = object()
 
 
 def program(**changes) -> dict:
-    event = {
-        "type": "program.defined",
-        "schema_version": 1,
-        "event_id": "program:alokasi-30-3216:0001",
-        "occurred_at": "2024-01-02T09:00:00+07:00",
-        "program_id": "alokasi-30-3216",
-        "name": "Alokasi 30 persen untuk UMKM dan koperasi",
-        "region": "3216",
-        "kind": "share",
-        "threshold": {"share_bp": 3000},
-        "period": "quarter",
-        "applies_to": {"kind": "company", "region": "3216"},
-        "eligible": {"scales": ["mikro", "kecil", "menengah"], "cooperatives": True, "local_to_region": "3216"},
-        "exclusions": [{"channel": "other", "reason": "bukan belanja pengadaan"}],
-        "status": {"grace_days": 14, "minimum_spend": 50_000_000},
-    }
-    return _apply(event, changes)
+    entry = factories.program(name="Alokasi 30 persen untuk UMKM dan koperasi", years=DROP,
+                              exclusions=[{"channel": "other", "reason": "bukan belanja pengadaan"}],
+                              status={"grace_days": 14, "minimum_spend": 50_000_000})
+    return target_event(entry, "program:alokasi-30-3216:0001", "2024-01-02T09:00:00+07:00", **changes)
 
 
 def budget(**changes) -> dict:
-    event = {
-        "type": "budget.declared",
-        "schema_version": 1,
-        "event_id": "budget:opd-3216-dinkes:2024:0001",
-        "occurred_at": "2024-01-15T09:00:00+07:00",
-        "agency_id": "opd-3216-dinkes",
-        "fiscal_year": 2024,
-        "budget": 70_000_000_000,
-        "region": "3216",
-    }
-    return _apply(event, changes)
-
-
-def _apply(event: dict, changes: dict) -> dict:
-    for key, value in changes.items():
-        if value is DROP:
-            event.pop(key, None)
-        else:
-            event[key] = value
-    return event
+    entry = factories.budget("opd-3216-dinkes", 2024, 70_000_000_000, region="3216")
+    return target_event(entry, "budget:opd-3216-dinkes:2024:0001", "2024-01-15T09:00:00+07:00", **changes)
 
 
 def parse(event: dict):
