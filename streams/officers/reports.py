@@ -46,8 +46,9 @@ def alert_row(line: AlertLine) -> dict:
     return line.alert.model_dump(mode="python") | {"published": line.published}
 
 
-def alerts(lines: list[AlertLine], *, lang: str = "id", about: dict | None = None) -> Report:
-    return Report(title("alerts", lang), ALERTS, [alert_row(x) for x in lines], about or {})
+def alerts(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> Report:
+    """Alert rows (`alert_row`, with or without their history) as a report."""
+    return Report(title("alerts", lang), ALERTS, rows, about or {}, SUMMED)
 
 
 def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:

@@ -47,7 +47,8 @@ def build(session: Session, name: str, *, lang: str, as_of: datetime | None, **a
     if name == "overview":
         return reports.overview(standings.overview(scope, **args), lang=lang, about=about)
     if name == "alerts":
-        return reports.alerts(standings.alerts(session, **args), lang=lang, about=about)
+        return reports.alerts([reports.alert_row(x) for x in standings.alerts(session, **args)], lang=lang,
+                              about=about)
     if name == "buyer":
         detail = buyers.buyer_detail(scope, args.pop("buyer_id"), **args)
         if detail is None:

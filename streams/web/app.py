@@ -20,7 +20,6 @@ from ledger.reports.scope import Scope
 from ledger.reports.standings import overview
 from streams.officers import reports, views as officers
 from streams.officers.tables import Report, as_csv
-from streams.officers.words import title
 from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
 from streams.web import responses as m
@@ -104,8 +103,7 @@ def create_api(settings: Settings) -> FastAPI:
         rows = officers.alerts(db, program=program, buyer=buyer, status=status)
         if format != "json":
             about = _about(db, lang, None, program=program, buyer=buyer, status=status)
-            report = Report(title("alerts", lang), reports.ALERTS, rows, about)
-            return _download(format, "peringatan", report, lang)
+            return _download(format, "peringatan", reports.alerts(rows, lang=lang, about=about), lang)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
