@@ -86,12 +86,13 @@ def demo(
     suppliers: int = typer.Option(3_000, help="suppliers to generate"),
     seed: int = typer.Option(2024),
     timeout: float = typer.Option(240.0, help="seconds to wait for the ledger to catch up"),
+    year: int | None = typer.Option(None, help="the demo's year; default the current year, up to today"),
 ) -> None:
     """Generate a realistic year, stream it through the real broker, and show what happened."""
     from streams.tools.demo import run_demo
 
     raise typer.Exit(run_demo(Settings(), console, purchases=purchases, suppliers=suppliers, seed=seed,
-                              timeout=timeout))
+                              timeout=timeout, year=year))
 
 
 report_app = typer.Typer(help="Reports for officers / laporan. Without a subcommand: spend per buyer and period.",

@@ -3,8 +3,10 @@ fresh ledger by a real worker, then what the ledger made of it printed: outcomes
 reason, top buyers, each program's standing and the alerts raised."""
 
 import shutil
+import sys
 import time
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -32,16 +34,27 @@ from streams.tools.procs import WorkerProcess, free_port, worker_env
 TOP = 10
 PROGRAM_DIR = Path(__file__).resolve().parents[2] / "examples" / "programs"
 PROGRAM_FILES = sorted(PROGRAM_DIR.glob("*.toml"))
+EXAMPLE_YEAR = "2024"  # the fiscal year the example programs are written for
+WIB = timezone(timedelta(hours=7))
 
 
-def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int, seed: int, timeout: float) -> int:
+def demo_year(today: date) -> int:
+    """The current year, unless it is too young to hold a working week of purchases: then last year."""
+    return today.year if (today.month, today.day) >= (1, 7) else today.year - 1
+
+
+def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int, seed: int, timeout: float,
+             year: int | None = None) -> int:
     started = time.monotonic()
+    today = datetime.now(WIB).date()
+    year = year or demo_year(today)
     demo_dir = base.data_dir / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
     demo_dir.mkdir(parents=True)
     url = base.database_url or f"sqlite:///{(demo_dir / 'kuota.db').resolve()}"
     with console.status("membuat data demo / generating demo data..."):
-        data = generate(seed, purchases=purchases, suppliers=suppliers)
+        data = generate(seed, purchases=purchases, suppliers=suppliers, year=year,
+                        until=today if year == today.year else None)
     broker = EmbeddedBroker(f"127.0.0.1:{free_port()}", demo_dir / "broker.log") if base.embedded_broker else None
     settings = base.model_copy(update={"broker": broker.start().bootstrap if broker else base.broker,
                                        "database_url": url, "data_dir": demo_dir})
@@ -50,8 +63,8 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
         ensure_topics(settings)
         worker = _start_worker(settings)
         try:
-            programs = apply_targets(settings, PROGRAM_FILES)
-            console.print(f"program / programs: {len(programs)} target events from {PROGRAM_DIR.name}/ "
+            programs = apply_targets(settings, programs_for(year, demo_dir / "programs"))
+            console.print(f"program / programs: {len(programs)} target events from {PROGRAM_DIR.name}/ for {year} "
                           f"({', '.join(p.program_id for p in programs if p.type == 'program.defined')})")
             sent = _send(settings, data)
             sent[settings.topic(TARGETS)] = len(programs)
@@ -70,8 +83,34 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
             broker.stop()
     ok = _summary(url, console, data)
     console.print(f"selesai dalam / done in {time.monotonic() - started:.1f}s. Ledger: {url}")
-    console.print(f"lihat lagi / look again: KUOTA_DATABASE_URL={url} kuota report  (or: kuota audit)")
+    kuota = _command()
+    console.print(f"lihat lagi / look again: KUOTA_DATABASE_URL={url} {kuota} report overview")
+    console.print(f"periksa / check the books: KUOTA_DATABASE_URL={url} {kuota} audit")
     return 0 if ok else 1
+
+
+def programs_for(year: int, folder: Path) -> list[Path]:
+    """The example programs and budgets, written for 2024, moved to the demo's year (ids, names,
+    years, fiscal years and dates) as copies in `folder`; the originals stay as officers wrote them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in PROGRAM_FILES:
+        copy = folder / path.name.replace(EXAMPLE_YEAR, str(year))
+        copy.write_text(path.read_text(encoding="utf-8").replace(EXAMPLE_YEAR, str(year)), encoding="utf-8")
+        copies.append(copy)
+    return copies
+
+
+def _command() -> str:
+    """How to run kuota again from where the demo was started: the path of this installation's
+    command, relative when it lies below the working directory (`.venv/bin/kuota` after `make demo`)."""
+    found = Path(sys.argv[0]) if Path(sys.argv[0]).name == "kuota" else Path(sys.executable).with_name("kuota")
+    if not found.exists():
+        return "kuota"
+    try:
+        return str(found.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(found)
 
 
 def _start_worker(settings: Settings) -> WorkerProcess:

@@ -22,7 +22,7 @@ def demo_run(tmp_path_factory) -> tuple[str, dict, object]:
         data_dir = tmp_path_factory.mktemp("demo")
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUOTA_")}
         env.update(KUOTA_DATA_DIR=str(data_dir))
-        run = subprocess.run([sys.executable, "-m", "streams", "demo"], env=env, capture_output=True, text=True,
+        run = subprocess.run([sys.executable, "-m", "streams", "demo", "--year", "2024"], env=env, capture_output=True, text=True,
                              timeout=600)
         assert run.returncode == 0, run.stdout + run.stderr
         _runs["demo"] = (run.stdout, env, data_dir)

@@ -10,6 +10,7 @@ parts in a fixed order from one `Random`: suppliers and their registrations (sup
 (mistakes); changing that order changes every byte after it.
 """
 
+from datetime import date
 from random import Random
 
 from streams.tools.demo_data.mistakes import broken_json, conflicts, duplicates, schema_violations
@@ -29,14 +30,16 @@ _RATES = {"full": 100, "partial": 100, "over": 20, "duplicate": 75, "conflict": 
 _MINIMUM = 3
 
 
-def generate(seed: int = 2024, *, purchases: int = 40_000, suppliers: int = 3_000, year: int = 2024) -> DemoData:
-    """A year of registrations and `purchases` purchase records (of all kinds) for `suppliers` businesses."""
+def generate(seed: int = 2024, *, purchases: int = 40_000, suppliers: int = 3_000, year: int = 2024,
+             until: date | None = None) -> DemoData:
+    """A year of registrations and `purchases` purchase records (of all kinds) for `suppliers`
+    businesses; with `until`, purchases fall only on days up to it (the current year so far)."""
     if purchases < MIN_PURCHASES or suppliers < MIN_SUPPLIERS:
         raise ValueError(f"need at least {MIN_PURCHASES} purchases and {MIN_SUPPLIERS} suppliers")
     rng = Random(seed)
     population = populate(rng, suppliers)
     early, late = registrations(rng, population, year)
-    ctx = Ctx(rng, year, home_buyers(rng), {s.id: s for s in population}, supplier_pools(rng, population))
+    ctx = Ctx(rng, year, until, home_buyers(rng), {s.id: s for s in population}, supplier_pools(rng, population))
     return DemoData(tuple(early), tuple(_purchase_stream(ctx, purchases)), tuple(late))
 
 

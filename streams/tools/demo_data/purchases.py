@@ -56,6 +56,7 @@ _MONTHS = tuple(zip(range(1, 13), (4, 5, 7, 8, 8, 8, 8, 9, 9, 10, 11, 13)))
 class Ctx:
     rng: Random
     year: int
+    until: date | None  # the last day purchases may fall on (today, for the current year)
     buyers: list[DemoBuyer]
     suppliers: dict[str, DemoSupplier]
     pools: dict[tuple[str, bool], list[str]]  # (region, small?) -> supplier ids, most popular first
@@ -84,7 +85,8 @@ def base_purchases(ctx: Ctx, n: int) -> list[Booked]:
     """`n` valid purchases in time order; sets `ctx.times`, which places every later record."""
     rng = ctx.rng
     buyers = rng.choices(ctx.buyers, [b.weight for b in ctx.buyers], k=n)
-    moments = sorted((_moment(rng, ctx.year, b), i) for i, b in enumerate(buyers))
+    months = _months_until(ctx.year, ctx.until)
+    moments = sorted((_moment(rng, ctx.year, b, months, ctx.until), i) for i, b in enumerate(buyers))
     ctx.times = [f"{day.isoformat()}T{clock}+07:00" for (day, clock, _), _ in moments]
     booked = []
     for pos, ((day, clock, in_utc), i) in enumerate(moments):
@@ -94,13 +96,27 @@ def base_purchases(ctx: Ctx, n: int) -> list[Booked]:
     return booked
 
 
-def _moment(rng: Random, year: int, buyer: DemoBuyer) -> tuple[date, str, bool]:
+def _months_until(year: int, until: date | None) -> tuple[tuple[int, int], ...]:
+    """The weighted months purchases fall in: all twelve, or those that have begun by `until`
+    with a working week in them (so an office has a day to buy on)."""
+    if until is None or until.year > year:
+        return _MONTHS
+    months = tuple((m, w) for m, w in _MONTHS if m < until.month or (m == until.month and until.day >= 7))
+    if not months:
+        raise ValueError(f"no purchase can fall in {year} before {until.isoformat()}")
+    return months
+
+
+def _moment(rng: Random, year: int, buyer: DemoBuyer, months=_MONTHS,
+            until: date | None = None) -> tuple[date, str, bool]:
     """Local date and time of a purchase; the bool asks to write it in UTC instead of +07:00."""
-    month = pick(rng, _MONTHS)
+    month = pick(rng, months)
     if percent(rng, 1) and rng.randrange(3) == 0:
         # Just after local midnight on the 1st: in UTC it is still the previous month.
         return date(year, month, 1), time_of_day(rng, 0, 419), True
     last = calendar.monthrange(year, month)[1]
+    if until is not None and (until.year, until.month) == (year, month):
+        last = until.day
     day = date(year, month, 1 + below(rng, last))
     if buyer.kind == "agency":
         while day.weekday() >= 5:  # offices buy on working days
