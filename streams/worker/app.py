@@ -12,6 +12,7 @@ def create_app(settings: Settings) -> faust.App:
         settings.group_id,
         broker=[f"kafka://{b}" for b in settings.bootstrap],
         store="memory://",
+        datadir=str(settings.data_dir / "faust"),  # Faust's own files, kept beside the ledger's, not in the cwd
         web_enabled=False,
         autodiscover=False,
         topic_partitions=settings.partitions,
