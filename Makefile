@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up bench bench-reports chaos clean
+.PHONY: demo test up bench bench-reports chaos screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench-reports: $(STAMP)
 # The fault suite at full size (100,000 events per scenario, 10 kills, 20 s database outage).
 chaos: $(STAMP)
 	$(BIN)/kuota chaos --scenario all
+
+# docs/screenshots/: the dashboard at 1366 px and 375 px, in both languages, over a fresh demo ledger.
+screenshots: $(STAMP)
+	scripts/ensure-test-tools
+	$(BIN)/python -m streams.tools.screenshots
 
 clean:
 	rm -rf $(VENV) kuota-data bench-results chaos-results test-output

@@ -1,6 +1,7 @@
 """Engines, transactions and migrations for SQLite (default) and PostgreSQL."""
 
 import fcntl
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,25 +9,72 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
-from ledger.errors import MigrationError
+from ledger.errors import DatabaseUnavailable, DatabaseUrlInvalid, KuotaError, MigrationError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Bookings hold this lock shared, registrations exclusive: a reclassification never
 # interleaves with a booking that read the old class (PostgreSQL; SQLite serialises writers).
 REGISTRY_LOCK = 0x6B756F7461
+EXAMPLE_URL = "postgresql+psycopg://user:password@127.0.0.1:5432/kuota"
+CONNECT_TIMEOUT = 10  # seconds: libpq waits for the OS (minutes) on a host that drops packets
+_SILENT = ("refused", "timeout", "timed out", "resolve", "translate host", "no route", "unreachable",
+           "not known")
+
+
+def ledger_url(url: str) -> str:
+    """`url` as kuota connects to it: `postgres://` and `postgresql://` through psycopg (the
+    driver kuota installs), SQLite as given. Any other URL raises DatabaseUrlInvalid, which names
+    the setting and gives an example."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlInvalid(_refused(_mask(url), "not a database URL")) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    shown = _masked(parsed)
+    if backend in ("postgres", "postgresql"):
+        if driver not in ("", "psycopg"):
+            raise DatabaseUrlInvalid(_refused(shown, f"kuota reaches PostgreSQL through psycopg, not {driver}"))
+        if not (parsed.host or parsed.query.get("host")):
+            raise DatabaseUrlInvalid(_refused(shown, "names no host"))
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        if not parsed.database:
+            raise DatabaseUrlInvalid(_refused(shown, "names no file (sqlite:///path/kuota.db)"))
+        return url
+    raise DatabaseUrlInvalid(_refused(shown, "kuota keeps its ledger in SQLite or PostgreSQL only"))
+
+
+def _refused(shown: str, problem: str) -> str:
+    return (f"{shown!r}: {problem}; set e.g. KUOTA_DATABASE_URL={EXAMPLE_URL}, or leave it unset for a SQLite "
+            f"file in KUOTA_DATA_DIR")
+
+
+def _masked(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
 
 
 def make_engine(url: str, *, writer: bool = False, **kwargs) -> Engine:
     """An engine with the pragmas kuota relies on. On SQLite a `writer` engine starts its
     transactions IMMEDIATE, queued on a file lock; readers never wait for writers (WAL)."""
+    url = ledger_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if "connect_timeout" not in parsed.query:
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT, **kwargs.get("connect_args", {})}
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(_unavailable(parsed, exc)) from exc
     engine = create_engine(url, connect_args={"timeout": 60}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -70,19 +118,51 @@ def lock_registry(conn, *, exclusive: bool) -> None:
         conn.execute(text(f"SELECT {fn}(:key)"), {"key": REGISTRY_LOCK})
 
 
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailable, naming host:port (password masked) or the SQLite file, when the
+    ledger database does not answer or refuses kuota."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(_unavailable(engine.url, exc)) from exc
+
+
+def _unavailable(url: URL, exc: Exception) -> str:
+    reason = _reason(exc)
+    if url.get_backend_name() == "sqlite":
+        return f"cannot open the SQLite ledger {url.database}: {reason}; check KUOTA_DATA_DIR or KUOTA_DATABASE_URL"
+    where = f"{url.host or url.query.get('host')}:{url.port or 5432}"
+    if any(word in reason.lower() for word in _SILENT):
+        return (f"nothing answered at {where} ({_masked(url)}): {reason}; start PostgreSQL there or set "
+                f"KUOTA_DATABASE_URL")
+    return (f"PostgreSQL at {where} refused kuota ({_masked(url)}): {reason}; check the user, password and "
+            f"database in KUOTA_DATABASE_URL")
+
+
+def _reason(exc: Exception) -> str:
+    """The driver's own first words: what went wrong, without SQLAlchemy's wrapping and links."""
+    lines = [line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines() if line.strip()]
+    return (lines[0] if lines else type(exc).__name__).rpartition("failed: ")[2]
+
+
 def migrate(url: str) -> None:
     """Bring the database schema to the newest revision (idempotent)."""
+    url = ledger_url(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     engine = make_engine(url, writer=True)
     try:
+        check_connection(engine)
         with engine.connect() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             conn.commit()
+    except KuotaError:
+        raise
     except Exception as exc:  # the operator needs the cause, not a traceback of alembic internals
-        raise MigrationError(f"could not migrate {make_url(url).render_as_string()}: {exc}") from exc
+        raise MigrationError(f"could not migrate {_masked(make_url(url))}: {_reason(exc)}") from exc
     finally:
         engine.dispose()
 
@@ -112,6 +192,7 @@ def session_for(url: str, *, migrate_first: bool = True):
         migrate(url)
     engine = make_engine(url)
     try:
+        check_connection(engine)
         with Session(engine) as session:
             yield session
     finally:

@@ -7,6 +7,7 @@ Frozen, unknown fields forbidden, money in whole rupiah and shares in basis poin
 
 import hashlib
 import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -191,38 +192,75 @@ _SECTIONS = {"program": (ProgramDefined, "program.defined"), "budget": (BudgetDe
 _DERIVED = ("type", "schema_version", "event_id")
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in an officer's document: the entry (`budget` #2), the field in it, and what is wrong."""
+
+    message: str
+    section: str | None = None
+    entry: int | None = None
+    field: tuple[str | int, ...] = ()
+
+    def __str__(self) -> str:
+        entry = f"{self.section} #{self.entry}" if self.entry else self.section
+        where = " ".join(filter(None, (entry, ".".join(map(str, self.field)))))
+        return f"{where}: {self.message}" if where else self.message
+
+
+class DocumentInvalid(ValueError):
+    """An officer's document with mistakes; `problems` holds every one, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
 def events_from_document(doc: dict) -> tuple[ProgramDefined | BudgetDeclared, ...]:
     """Events of a parsed officer file: `[[program]]` and `[[budget]]` tables, optional `occurred_at`.
 
     Each entry holds the event's fields without `type`, `schema_version` and `event_id`; an entry
     without `occurred_at` takes the document's. The event id is derived from the program id (or
     agency and year) and a digest of the content: applying the same file twice sends the same
-    events, an edited file sends new ones. Every bad entry is reported, not only the first.
+    events, an edited file sends new ones. Every bad entry is reported (DocumentInvalid), not only the first.
     """
-    unknown = set(doc) - {"occurred_at", *_SECTIONS}
-    errors = [f"unknown top-level key {k!r}" for k in sorted(unknown)]
+    unknown = sorted(set(doc) - {"occurred_at", *_SECTIONS})
+    problems = [Problem(f"unknown top-level key {k!r}", field=(k,)) for k in unknown]
     events = []
     for section, (model, kind) in _SECTIONS.items():
         entries = doc.get(section, [])
         if not isinstance(entries, list):
-            errors.append(f"{section}: write each entry as [[{section}]] (a list of tables)")
+            problems.append(Problem(f"write each entry as [[{section}]] (a list of tables)", section))
             continue
         for n, entry in enumerate(entries, start=1):
             try:
                 events.append(_event(model, kind, entry, doc.get("occurred_at")))
-            except (ValidationError, ValueError, TypeError) as exc:
-                errors.append(f"{section} #{n}: {exc}")
-    if errors:
-        raise ValueError("\n".join(errors))
+            except ValidationError as exc:
+                problems += [Problem(_said(e), section, n, tuple(e["loc"])) for e in exc.errors()]
+            except DocumentInvalid as exc:
+                problems += [replace(p, section=section, entry=n) for p in exc.problems]
+    if problems:
+        raise DocumentInvalid(problems)
     return tuple(events)
+
+
+def _said(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return "not a field here; check its spelling"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in ("missing", "value_error") or isinstance(error["input"], (dict, list)):
+        return message
+    return f"{message} (got {repr(error['input'])[:60]})"
 
 
 def _event(model: type[Event], kind: str, entry: Any, occurred_at: Any) -> ProgramDefined | BudgetDeclared:
     if not isinstance(entry, dict):
-        raise TypeError("each entry must be a table")
+        raise DocumentInvalid([Problem("each entry must be a table")])
     if given := [k for k in _DERIVED if k in entry]:
-        raise ValueError(f"{', '.join(given)} are set by kuota; leave them out")
+        raise DocumentInvalid([Problem(f"{', '.join(given)} are set by kuota; leave them out", field=(given[0],))])
     body = {"occurred_at": occurred_at, **entry}
+    if body["occurred_at"] is None:
+        raise DocumentInvalid([Problem("missing: give occurred_at at the top of the file or in the entry",
+                                       field=("occurred_at",))])
     body = {k: _rfc3339(v) if k == "occurred_at" else v for k, v in body.items()}
     draft = model.model_validate({**body, "type": kind, "schema_version": 1, "event_id": "draft-id"})
     return model.model_validate({**draft.model_dump(mode="json"), "event_id": _derived_id(draft)})

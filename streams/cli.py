@@ -1,13 +1,15 @@
 """The `kuota` command line: thin commands that translate arguments into calls."""
 
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from ledger.errors import KuotaError
+from streams.errors import ExitCode, ending
 from streams.settings import Settings
 
 app = typer.Typer(help="kuota: UMKM procurement quota ledger / buku besar kuota UMKM.", no_args_is_help=True,
@@ -77,7 +79,7 @@ def emit(
 
     summary = emit_file(Settings(), file, validate=validate)
     print_summary(console, summary)
-    raise typer.Exit(1 if summary.invalid else 0)
+    raise typer.Exit(ExitCode.FAILED if summary.invalid or summary.failed else ExitCode.OK)
 
 
 @app.command()
@@ -263,8 +265,23 @@ def bench_reports(
 
 
 def main() -> None:
+    """`kuota`: an error ends in one line on stderr and the exit status its class names (`ExitCode`);
+    click's own usage errors keep theirs (2). KUOTA_LOG_LEVEL=debug adds the traceback."""
     try:
         app()
-    except KuotaError as exc:
-        err.print(f"[red]kuota:[/] {exc}")
-        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(128 + 2)  # as a shell reports SIGINT
+    except Exception as exc:
+        label, message, code = ending(exc)
+        if _debugging():
+            traceback.print_exception(exc)
+        err.print(Text.assemble(("kuota: ", "bold red"), f"{label}: {message}"), soft_wrap=True, highlight=False)
+        sys.exit(code)
+
+
+def _debugging() -> bool:
+    try:
+        level = Settings().log_level
+    except Exception:  # the settings themselves may be what failed
+        level = ""
+    return level.lower() == "debug"

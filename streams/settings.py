@@ -1,8 +1,10 @@
 """All configuration, from the environment (`KUOTA_*`), with defaults that run the embedded stack."""
 
+import ipaddress
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +23,12 @@ class Settings(BaseSettings):
     topic_prefix: str = Field("", description="namespace before every topic name (tests, tenants)")
     epoch: str = Field("", description="broker identity for receipts; set by the embedded broker")
     log_level: str = Field("info")
+    log_format: Literal["text", "json"] = Field("text", description="logs of the worker, its recorder and the "
+                                                "API: text, or one JSON object per line")
+    metrics_dir: Path | None = Field(None, description="where worker processes keep their Prometheus metrics "
+                                     "for the API's /metrics; default <data_dir>/metrics")
+    metrics_allow: str = Field("", description="comma-separated networks (CIDR) that may read /metrics besides "
+                               "loopback, e.g. the Prometheus container's network")
     evaluate_every: float = Field(2.0, gt=0, description="seconds between evaluations of the programs after "
                                   "a change; unchanged books are evaluated once a minute (period ends, pace)")
     alert_webhooks: str = Field("", description="comma-separated URLs that receive each alert as JSON (POST)")
@@ -34,6 +42,22 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         """The full name of a contract topic in this deployment."""
         return self.topic_prefix + name
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # a bad network is a one-line error
+        return value
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.metrics_dir or self.data_dir / "metrics"
+
+    @property
+    def metrics_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(p.strip(), strict=False) for p in self.metrics_allow.split(",") if p.strip()]
 
     @property
     def webhooks(self) -> list[str]:

@@ -1,7 +1,8 @@
-"""Read-only counts and listings that the operator tools (demo, bench, chaos) check the ledger with:
-receipts by topic, outcome and epoch, entries and their amounts, rejections by reason and place,
-the latest booking and evaluation, alerts raised. Nothing here is a report for officers; these
-queries exist so that code outside the ledger never needs its table models.
+"""Read-only counts and listings that the operator tools (demo, bench, chaos) and the API's
+`/metrics` check the ledger with: receipts by topic, outcome and epoch, entries and their amounts,
+rejections by reason and place, the latest booking and evaluation, alerts raised, the outboxes'
+backlog. Nothing here is a report for officers; these queries exist so that code outside the
+ledger never needs its table models.
 """
 
 from collections import Counter
@@ -99,3 +100,10 @@ def alerts_raised(session: Session) -> list[tuple[str, str, int]]:
     return [tuple(row) for row in session.execute(select(Alert.program_id, Alert.status, func.count())
                                                   .group_by(Alert.program_id, Alert.status)
                                                   .order_by(Alert.program_id, Alert.status))]
+
+
+def outbox_backlog(session: Session) -> dict[str, int]:
+    """Rows kept in the ledger and not yet published, per outbox: rejections and alerts."""
+    return {"rejections": session.scalar(select(func.count()).select_from(Rejection)
+                                         .where(Rejection.published_at.is_(None))) or 0,
+            "alerts": session.scalar(select(func.count()).select_from(Alert).where(Alert.published_at.is_(None))) or 0}

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from streams.errors import BrokerBinaryMissing, BrokerUnavailable
+from streams.processes import tied
 
 log = logging.getLogger("kuota.broker")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -71,11 +72,16 @@ class EmbeddedBroker:
         # 0 again, so receipts of the old broker must never be mistaken for the new one's.
         self.cluster_id = f"kuota-{uuid.uuid4().hex[:12]}"
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
+        # A session of its own: Ctrl-C in the terminal reaches the worker, which still needs the
+        # broker to stop cleanly, and not the broker. Tansu is one process (no children), so the
+        # kernel's SIGKILL when its parent dies (`tied`) leaves nothing of its group behind.
         self.process = subprocess.Popen(
             [binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/", "--cluster-id", self.cluster_id],
-            stdout=out, stderr=out, start_new_session=True,
+            stdout=out, stderr=out, start_new_session=True, preexec_fn=tied(),
         )
+        if out is not subprocess.DEVNULL:
+            out.close()  # the broker has its own copy
         deadline = time.monotonic() + wait
         while not answers(self.host, self.port):
             if self.process.poll() is not None:
@@ -91,11 +97,13 @@ class EmbeddedBroker:
         proc, self.process = self.process, None
         if proc is None or proc.poll() is not None:
             return
-        proc.send_signal(signal.SIGTERM)
+        # To its whole session (its pid is the group's id while it is not reaped): nothing the
+        # broker might have started outlives it.
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
     def __enter__(self) -> "EmbeddedBroker":

@@ -1,19 +1,27 @@
 """`kuota emit`: JSON lines to the right topic, each validated first."""
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+from kafka.errors import MessageSizeTooLargeError
 from rich.console import Console
+from rich.markup import escape
 
 from schemas.decode import Invalid, decode
-from streams.kafka import manifest
-from streams.kafka.producer import make_producer
 from schemas.topics import DECODER_OF, PURCHASES, TOPIC_OF_EVENT
-from streams.settings import Settings
+from streams.errors import UsageError
+from streams.kafka import manifest
+from streams.kafka.producer import MAX_REQUEST, make_producer
 from streams.kafka.topics import ensure_topics
+from streams.settings import Settings
+
+JSON_LINES = "kuota emit takes JSON lines: UTF-8 text, one event per line"
 
 
+class EmitFileError(UsageError):
+    label = "berkas tidak dapat dikirim / file cannot be sent"
 
 @dataclass
 class EmitSummary:
@@ -48,7 +56,24 @@ def _key(doc: dict, buyers: dict[str, str]) -> str:
     return buyer
 
 
+def check_file(path: Path) -> None:
+    """Refuse, before any broker is asked, a file with no line to send or one that is not text."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+        try:  # not final: a character cut at the end of the sample is fine
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            text = b"\0" not in head
+        except UnicodeDecodeError:
+            text = False
+        if not text:
+            raise EmitFileError(f"{path}: looks binary (NUL bytes or not UTF-8 in its first 8 KiB); {JSON_LINES}")
+        fh.seek(0)
+        if not any(line.strip() for line in fh):
+            raise EmitFileError(f"{path} is empty: nothing to send; {JSON_LINES}")
+
+
 def emit_file(settings: Settings, path: Path, *, validate: bool = True) -> EmitSummary:
+    check_file(path)
     epoch = ensure_topics(settings)
     producer = make_producer(settings)
     summary, buyers, pending = EmitSummary(), {}, []
@@ -63,30 +88,42 @@ def emit_file(settings: Settings, path: Path, *, validate: bool = True) -> EmitS
                     summary.invalid.append((number, problem))
                     continue
                 topic = settings.topic(topic)
-                pending.append((number, topic, producer.send(topic, key=key or None, value=raw),
-                                manifest.tracked_id(raw, validate)))
+                try:
+                    future = producer.send(topic, key=key or None, value=raw)
+                except MessageSizeTooLargeError as exc:  # refused before sending (over max_request_size)
+                    summary.failed.append((number, _not_sent(exc, len(raw))))
+                    continue
+                pending.append((number, topic, future, manifest.tracked_id(raw, validate), len(raw)))
         producer.flush()
     finally:
         producer.close()
     emitted: dict[str, list[str]] = {}  # delivered or not: the ledger must receive each one
-    for number, topic, future, event_id in pending:
+    for number, topic, future, event_id, size in pending:
         if event_id is not None:
             emitted.setdefault(topic, []).append(event_id)
         try:
             future.get(timeout=30)
             summary.sent[topic] = summary.sent.get(topic, 0) + 1
         except Exception as exc:  # each failure is reported with its line; none is hidden
-            summary.failed.append((number, str(exc)))
+            summary.failed.append((number, _not_sent(exc, size)))
+    summary.failed.sort()
     manifest.write(settings.data_dir, path, epoch, emitted, len(summary.failed))  # `kuota audit` names gaps
     return summary
+
+
+def _not_sent(exc: Exception, size: int) -> str:
+    if isinstance(exc, MessageSizeTooLargeError):
+        return (f"{size:,} bytes, over the size limit (kuota's producer takes {MAX_REQUEST // 1024**2} MiB a "
+                f"record, the broker its own message.max.bytes); not sent")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def print_summary(console: Console, summary: EmitSummary) -> None:
     for topic, n in sorted(summary.sent.items()):
         console.print(f"terkirim / sent: {n} ke / to {topic}")
     for number, why in summary.invalid:
-        console.print(f"[yellow]baris / line {number} tidak valid / invalid:[/] {why}")
+        console.print(f"[yellow]baris / line {number} tidak valid / invalid:[/] {escape(why)}")
     for number, why in summary.failed:
-        console.print(f"[red]baris / line {number} gagal dikirim / not delivered:[/] {why}")
+        console.print(f"[red]baris / line {number} gagal dikirim / not delivered:[/] {escape(why)}")
     console.print(f"ringkasan / summary: {sum(summary.sent.values())} sent, {len(summary.invalid)} invalid, "
                   f"{len(summary.failed)} failed")

@@ -1,6 +1,10 @@
-"""The contract's topics on a broker, created idempotently with kafka-python's admin client."""
+"""The contract's topics on a broker, created idempotently with kafka-python's admin client, after
+a probe that tells an operator within seconds whether a Kafka broker answers, nothing does, or
+something else does (kafka-python alone retries for half a minute and then says only "no broker")."""
 
 import logging
+import socket
+import struct
 import time
 
 from kafka import KafkaAdminClient
@@ -13,6 +17,10 @@ from streams.settings import Settings
 
 log = logging.getLogger("kuota.topics")
 COMPACTED = {"cleanup.policy": "compact"}
+NOTHING = "nothing answers at"
+WHAT_TO_DO = "start one with `kuota up` (or `kuota broker`), or set KUOTA_BROKER to a Kafka broker's host:port"
+# ApiVersions v0 (key 18), the request every Kafka client sends first and every broker answers.
+_API_VERSIONS, _CORRELATION, _CLIENT = 18, 0x6B756F74, b"kuota-probe"
 
 
 def layout(settings: Settings) -> list[NewTopic]:
@@ -20,7 +28,60 @@ def layout(settings: Settings) -> list[NewTopic]:
                      topic_configs=COMPACTED if t.compacted else None) for t in TOPICS]
 
 
-def admin(settings: Settings, wait: float = 30.0) -> KafkaAdminClient:
+def probe(address: str, timeout: float = 2.0) -> str | None:
+    """None when a Kafka broker answers at `address` (host:port); otherwise what happened instead,
+    in words for the operator: nothing listens, or something that is not Kafka does."""
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        conn = socket.create_connection((host, int(port)), timeout)
+    except ValueError:
+        return f"{address!r} is not host:port"
+    except OSError as exc:
+        return f"{NOTHING} {address} ({exc.strerror or exc})"
+    with conn:
+        body = struct.pack(">hhih", _API_VERSIONS, 0, _CORRELATION, len(_CLIENT)) + _CLIENT
+        try:
+            conn.sendall(struct.pack(">i", len(body)) + body)
+            head = _read(conn, 8)
+        except socket.timeout:
+            return f"something at {address} accepted TCP but did not answer a Kafka request within {timeout:.0f}s"
+        except OSError:
+            head = b""
+    if not head:
+        return f"something at {address} accepted TCP but closed the connection: it does not speak Kafka"
+    size, correlation = struct.unpack(">ii", head) if len(head) == 8 else (0, 0)
+    if correlation != _CORRELATION or not 6 <= size <= 1 << 20:
+        return f"something at {address} answered, but not in Kafka's protocol (it began {head[:8]!r})"
+    return None
+
+
+def _read(conn: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n and (chunk := conn.recv(n - len(data))):
+        data += chunk
+    return data
+
+
+def reachable(settings: Settings, wait: float = 3.0) -> None:
+    """Return once a Kafka broker answers at one of the bootstrap addresses; else raise
+    BrokerUnavailable saying what each address did instead. Where nothing listens, ask again for
+    `wait` seconds (a broker may be starting); something that is not Kafka will not become one."""
+    deadline = time.monotonic() + wait
+    while True:
+        problems = []
+        for address in settings.bootstrap:
+            if (problem := probe(address)) is None:
+                return
+            problems.append(problem)
+        starting = all(p.startswith(NOTHING) for p in problems)
+        if not starting or time.monotonic() + 0.5 > deadline:
+            raise BrokerUnavailable(f"{'; '.join(problems)}; {WHAT_TO_DO}")
+        time.sleep(0.5)
+
+
+def admin(settings: Settings, wait: float = 10.0) -> KafkaAdminClient:
+    reachable(settings)
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -28,7 +89,9 @@ def admin(settings: Settings, wait: float = 30.0) -> KafkaAdminClient:
                                     request_timeout_ms=10_000)
         except KafkaError as exc:
             if time.monotonic() > deadline:
-                raise BrokerUnavailable(f"no broker answers at {settings.broker}: {exc}") from exc
+                # It spoke Kafka to the probe: the usual cause is an advertised listener this host cannot reach.
+                raise BrokerUnavailable(f"a Kafka broker answers at {settings.broker} but its client could not use "
+                                        f"it ({exc}); check the broker's advertised listeners") from exc
             time.sleep(0.5)
 
 

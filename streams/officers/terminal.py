@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from ledger.books.audit import AuditReport
 from ledger.reports import buyers, spend, standings, suppliers
 from ledger.reports.scope import Scope
+from schemas.events import EARLIEST, LATEST
 from schemas.targets import target_key
-from streams.errors import UsageError
+from streams.errors import ExitCode, UsageError
 from streams.kafka.manifest import Gap
 from streams.officers import reports
 from streams.officers.tables import Report, as_csv, as_json, as_table
@@ -24,19 +25,32 @@ WIB = timezone(timedelta(hours=7))
 
 
 def parse_as_of(text: str | None) -> datetime | None:
-    """RFC 3339 with offset, or a date (the end of that day, WIB)."""
+    """RFC 3339 with offset, or a date (the end of that day, WIB); years 1900-2999, as the API."""
     if text is None:
         return None
     try:
         if len(text) == 10:
             day = datetime.fromisoformat(text).date()
-            return datetime.combine(day, time(23, 59, 59, 999999), WIB)
-        moment = datetime.fromisoformat(text)
+            moment = datetime.combine(day, time(23, 59, 59, 999999), WIB)
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise UsageError(f"--as-of {text!r}: not a date or an RFC 3339 time") from exc
+        raise UsageError(f"--as-of {text!r}: {_why_not_a_time(str(exc))}; "
+                         f"e.g. 2024-03-31T23:59:59+07:00 or 2024-03-31") from None
     if moment.tzinfo is None:
         raise UsageError(f"--as-of {text!r}: give the offset, e.g. 2024-03-31T23:59:59+07:00")
+    # Checked on the moment as written: within these years no offset can push it past datetime's range.
+    if not EARLIEST <= moment.year <= LATEST:
+        raise UsageError(f"--as-of {text!r}: the year must be between {EARLIEST} and {LATEST}")
     return moment
+
+
+def _why_not_a_time(error: str) -> str:
+    if "offset" in error:  # Python's own words name timedelta reprs
+        return "the offset must lie between -23:59 and +23:59"
+    if error.startswith("Invalid isoformat"):
+        return "not a date or an RFC 3339 time"
+    return error  # month must be in 1..12, day is out of range for month
 
 
 def build(session: Session, name: str, *, lang: str, as_of: datetime | None, **args) -> Report:
@@ -90,10 +104,10 @@ def print_audit(console: Console, report: AuditReport, gaps: list[Gap]) -> int:
     console.print(f"entries {report.entries}, positions checked {report.positions_checked}")
     if report.ok:
         console.print("[green]AUDIT OK[/]: applied + duplicate + rejected = received; positions = recount of entries")
-        return 0
+        return ExitCode.OK
     for problem in report.problems[:50]:
         console.print(f"[red]AUDIT FAILED[/]: {problem}")
-    return 1
+    return ExitCode.FAILED
 
 
 def print_applied(console: Console, events) -> None:

@@ -4,6 +4,7 @@ from the same place and what is in force is read once per request."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -48,9 +49,11 @@ def totals(rows: list[dict]) -> dict:
     return {k: sum(r[k] for r in rows) for k in ("actual", "required", "shortfall", "total")}
 
 
-def alerts(session: Session, *, program=None, buyer=None, status=None) -> list[dict]:
-    """Alerts newest first, as sent on the alerts topic, each with the history of its line."""
-    every = standings.alerts(session, program=program, buyer=buyer)
+def alerts(session: Session, *, program=None, buyer=None, status=None, until: datetime | None = None) -> list[dict]:
+    """Alerts newest first, as sent on the alerts topic, each with the history of its line; with
+    `until`, only those detected by then."""
+    every = [x for x in standings.alerts(session, program=program, buyer=buyer)
+             if until is None or x.alert.detected_at <= until]
     history = defaultdict(list)
     for line in every:
         a = line.alert

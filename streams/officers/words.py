@@ -1,5 +1,6 @@
 """Every word officers read, in one place: Bahasa Indonesia first, English on request. The
-dashboard's words, statuses, reasons, kinds of buyer, report titles and column headings."""
+dashboard's words, statuses, reasons, channels, supplier classes, kinds of buyer, report titles
+and column headings. "Nilai" is the grade only; money is "Jumlah" or named for what it is."""
 
 LANGS = ("id", "en")
 
@@ -28,7 +29,7 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "last_evaluation": ("Evaluasi terakhir", "Last evaluation"),
     "entries": ("Transaksi", "Entries"),
     "supplier": ("Pemasok", "Supplier"),
-    "amount": ("Nilai", "Amount"),
+    "amount": ("Jumlah", "Amount"),
     "channel": ("Kanal", "Channel"),
     "date": ("Tanggal", "Date"),
     "class": ("Kelas pemasok", "Supplier class"),
@@ -54,6 +55,16 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "api": ("API (OpenAPI)", "API (OpenAPI)"),
     "cumulative": ("Realisasi kumulatif terhadap pagu", "Cumulative realisation against the budget"),
     "of_total": ("dari total belanja", "of total spend"),
+    "as_of": ("Per tanggal", "As of"),
+    "as_of_hint": ("akhir hari itu, WIB; kosong: keadaan terkini", "end of that day, WIB; empty: the current state"),
+    "show": ("Tampilkan", "Show"),
+    "now_view": ("Keadaan terkini", "Current state"),
+    "as_of_view": ("Keadaan buku per", "The books as they stood at"),
+    "parts_live_only": ("Rincian per OPD hanya tersedia untuk keadaan terkini.",
+                        "The part of each agency is shown for the current state only."),
+    "main_nav": ("Navigasi utama", "Main navigation"),
+    "reversal": ("pembatalan", "reversal"),
+    "no_alerts": ("Tidak ada peringatan.", "No alerts."),
 }
 WORDS = {lang: {k: pair[i] for k, pair in WORDS_BY_KEY.items()} for i, lang in enumerate(LANGS)}
 
@@ -76,6 +87,22 @@ REASONS = {
            "purchase_excluded": "purchase left out of the base", "unregistered": "supplier not registered on the date",
            "lapsed": "registration lapsed by the date", "not_local": "supplier not local to the program's region",
            "scale_not_counted": "size class not counted by the program"},
+}
+#: Procurement channels (`schemas.codes.Channel`).
+CHANNELS = {
+    "id": {"toko_daring": "toko daring", "e_katalog": "e-katalog", "tender": "tender",
+           "pengadaan_langsung": "pengadaan langsung", "kemitraan": "kemitraan", "gerai": "gerai",
+           "other": "lainnya"},
+    "en": {"toko_daring": "online shop", "e_katalog": "e-catalogue", "tender": "tender",
+           "pengadaan_langsung": "direct procurement", "kemitraan": "partnership", "gerai": "outlet",
+           "other": "other"},
+}
+#: A supplier's class on the purchase date (`ledger.rules.eligibility.class_on`).
+CLASSES = {
+    "id": {"mikro": "mikro", "kecil": "kecil", "menengah": "menengah", "besar": "besar",
+           "unregistered": "belum terdaftar", "lapsed": "registrasi berakhir", "cooperative": "koperasi"},
+    "en": {"mikro": "micro", "kecil": "small", "menengah": "medium", "besar": "large",
+           "unregistered": "unregistered", "lapsed": "registration lapsed", "cooperative": "cooperative"},
 }
 KINDS = {"id": {"agency": "OPD", "company": "perusahaan"}, "en": {"agency": "agency", "company": "company"}}
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}

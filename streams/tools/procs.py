@@ -9,13 +9,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from streams.errors import StreamsError
+import uvicorn
+
+from streams.errors import CheckFailed
 
 
-class ScenarioFailed(StreamsError):
+class ScenarioFailed(CheckFailed):
     """A tool or a test waited for something that did not happen, or its worker died."""
 
 
@@ -129,3 +133,22 @@ def _rss(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+@contextmanager
+def serving(app, what: str = "the API"):
+    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    def running() -> None:
+        if not thread.is_alive():
+            raise ScenarioFailed(f"{what} stopped before it listened")
+
+    wait_until(lambda: server.started, 30, f"{what} to start", interval=0.05, alive=running)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

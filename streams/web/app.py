@@ -6,12 +6,15 @@ query parameters into a call of `streams.officers.views` and its result into JSO
 
 from contextlib import asynccontextmanager
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -24,6 +27,7 @@ from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
 from streams.web import responses as m
 from streams.web.dashboard import router
+from streams.web.probes import Probes
 
 Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]
 Period = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
@@ -36,6 +40,8 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows skipped")]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download of every matching row")]
 Lang = Annotated[Literal["id", "en"], Query(description="language of a download's headings")]
 STATIC = Path(__file__).parent / "static"
+# Swagger UI 5 (Apache-2.0) as the PyPI package fastapi-offline ships it: `/docs` works with no network.
+DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
 
 
 def _as_of(as_of: Annotated[datetime | None, Query(
@@ -51,13 +57,16 @@ AsOf = Annotated[datetime | None, Depends(_as_of)]
 
 def create_api(settings: Settings) -> FastAPI:
     engine = make_engine(settings.ledger_url)
+    probes = Probes(settings, engine)
 
     @asynccontextmanager
     async def lifespan(_):
         yield
+        probes.close()
         engine.dispose()
 
-    api = FastAPI(title="kuota", lifespan=lifespan, version="1", summary="Kepatuhan kuota UMKM / UMKM quota compliance",
+    api = FastAPI(title="kuota", lifespan=lifespan, version="1", docs_url=None, redoc_url=None,
+                  summary="Kepatuhan kuota UMKM / UMKM quota compliance",
                   description="Laporan untuk petugas kepatuhan / reports for compliance officers. "
                               "Rupiah are whole integers; shares are basis points (3000 = 30%).")
 
@@ -74,6 +83,19 @@ def create_api(settings: Settings) -> FastAPI:
     @api.get("/health", response_model=m.Health, tags=["api"])
     def health(db: Db):
         return officers.health(db)
+
+    # For operators and their tools, not part of the officers' API (a 503 here is an answer, not a fault).
+    @api.get("/ready", include_in_schema=False)
+    def ready():
+        state = probes.ready()
+        return JSONResponse(state, status_code=200 if state["ready"] else 503)
+
+    @api.get("/metrics", include_in_schema=False)
+    def metrics(request: Request):
+        if not probes.may_scrape(request.client.host if request.client else None):
+            raise HTTPException(403, "/metrics hanya dari loopback atau jaringan di KUOTA_METRICS_ALLOW / "
+                                     "/metrics only from loopback or a network in KUOTA_METRICS_ALLOW")
+        return Response(probes.metrics(), media_type=CONTENT_TYPE_LATEST)
 
     @api.get("/api/programs", response_model=m.Programs, tags=["api"])
     def programs(db: Db, as_of: AsOf):
@@ -132,8 +154,17 @@ def create_api(settings: Settings) -> FastAPI:
         part = officers.page(officers.trend(Scope(db, as_of), buyer=buyer, program=program), limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
+    @api.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url=api.openapi_url, title="kuota · API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon.png",
+                                   swagger_ui_parameters={"validatorUrl": None})
+
     api.include_router(router(Db))
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
+    api.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     return api
 
 

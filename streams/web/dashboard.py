@@ -1,7 +1,9 @@
 """The officers' dashboard: server-rendered pages over the same read functions as the API."""
 
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request
 from fastapi.responses import HTMLResponse
@@ -10,51 +12,83 @@ from markupsafe import Markup
 
 from ledger.reports.scope import Scope
 from ledger.rules.money import format_rupiah, percent
+from schemas.codes import region_timezone
 from streams.officers import views as officers, words as labels
 from streams.web import charts
 
 COOKIE = "kuota_lang"
 PAGE = 50  # entries per page on a buyer's page
+# A date picked on a page means the end of that day in WIB, as `kuota report --as-of DATE` does.
+WIB = timezone(timedelta(hours=7))
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["rupiah"] = lambda v: "-" if v is None else format_rupiah(v)
 templates.env.filters["bp"] = percent
 templates.env.filters["bar"] = lambda part, whole: 0 if not whole or part <= 0 else min(100, part * 100 // whole)
+# What was reached as it is (517%), rounded down like every share, so 99.6% never reads as 100%.
+templates.env.filters["achieved"] = lambda part, whole: "-" if not whole else f"{max(part, 0) * 100 // whole}%"
 
 Lang = Annotated[Literal["id", "en"] | None, Query()]
 Period = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")]
+AsOf = Annotated[str | None, Query(max_length=40, description="a date (the end of that day, WIB) or RFC 3339")]
+
+
+def when(moment: datetime | None, region: str | None = None) -> str:
+    """A moment in the zone of a region, named: `2024-03-31 23:59 WIB` (WIB when no region is known)."""
+    if moment is None:
+        return "-"
+    local = moment.astimezone(region_timezone(region or ""))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+templates.env.filters["when"] = when
+
+
+def as_of_moment(text: str | None) -> datetime | None:
+    """What the pages' `as_of` asks for: nothing (now), a date from the picker (the end of that
+    day, WIB), or an RFC 3339 time with an offset as the API takes it."""
+    if not text:
+        return None
+    try:
+        moment = (datetime.combine(date.fromisoformat(text), time.max, WIB) if len(text) == 10
+                  else datetime.fromisoformat(text))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or not 1900 <= moment.year <= 2999:
+        raise HTTPException(422, "as_of: a date (2024-03-31) or an RFC 3339 time with an offset, years 1900-2999")
+    return moment
 
 
 def router(Db) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
     @pages.get("/")
-    def overview(request: Request, db: Db, lang: Lang = None, period: Period = None):
-        scope = Scope(db)
+    def overview(request: Request, db: Db, lang: Lang = None, period: Period = None, as_of: AsOf = None):
+        scope = Scope(db, as_of_moment(as_of))
         sections = [_section(scope, p, period) for p in officers.programs(scope)]
-        return _render(request, "overview.html", lang, sections=sections,
-                       health=officers.health(db))
+        return _render(request, "overview.html", lang, scope, sections=sections, health=officers.health(db),
+                       zone_region=next((s["program"]["region"] for s in sections), None))
 
     @pages.get("/buyers/{buyer_id}")
     def buyer(request: Request, db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)],
-              lang: Lang = None, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0):
-        scope = Scope(db)
+              lang: Lang = None, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0, as_of: AsOf = None):
+        scope = Scope(db, as_of_moment(as_of))
         detail = officers.buyer_detail(scope, buyer_id, limit=PAGE, offset=offset)
         if detail is None:
             raise HTTPException(404, f"pembeli tidak dikenal / unknown buyer: {buyer_id}")
         words = labels.WORDS[_lang(request, lang)]
         charts_ = [(t, _chart(t, words), _contribution(scope, t, buyer_id))
                    for t in officers.program_trend(scope, buyer_id)]
-        return _render(request, "buyer.html", lang, buyer=detail["buyer"], standings=detail["standings"],
+        return _render(request, "buyer.html", lang, scope, buyer=detail["buyer"], standings=detail["standings"],
                        charts=charts_, entries=detail["entries"], offset=offset, page=PAGE,
-                       alerts=officers.alerts(db, buyer=buyer_id))
+                       alerts=officers.alerts(db, buyer=buyer_id, until=scope.as_of),
+                       zone_region=detail["buyer"]["region"])
 
     @pages.get("/alerts")
     def alerts(request: Request, db: Db, lang: Lang = None,
                program: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")] = None,
                status: Annotated[Literal["breach", "at_risk", "recovered", "met"] | None, Query()] = None):
         rows = officers.alerts(db, program=program, status=status)
-        return _render(request, "alerts.html", lang, alerts=rows, program=program, status=status,
-                       programs=[p.program_id for p in Scope(db).programs])
+        return _render(request, "alerts.html", lang, Scope(db), alerts=rows, program=program, status=status)
 
     return pages
 
@@ -69,13 +103,15 @@ def _section(scope: Scope, program: dict, period: str | None) -> dict:
     if threshold is not None:  # below the threshold first, the lowest share first
         lines.sort(key=lambda x: (x["share_bp"] is not None and x["share_bp"] >= threshold,
                                   x["share_bp"] if x["share_bp"] is not None else -1, x["buyer_id"]))
-    parts = officers.parts(scope, program["program_id"], shown) if program["scope"] == "combined" and shown else []
+    # Each agency's part is read from the live books only; under an as-of it would mix two moments.
+    combined = program["scope"] == "combined" and shown and scope.as_of is None
+    parts = officers.parts(scope, program["program_id"], shown) if combined else []
     return {"program": program, "periods": periods, "period": shown, "lines": lines, "parts": parts}
 
 
 def _contribution(scope: Scope, trend: dict, buyer_id: str) -> tuple[str, int] | None:
-    """A buyer's part of a combined amount program (Bebeli) in its latest period."""
-    if trend["kind"] != "amount":
+    """A buyer's part of a combined amount program (Bebeli) in its latest period; live books only."""
+    if trend["kind"] != "amount" or scope.as_of is not None:
         return None
     periods = sorted({x["period"] for x in officers.compliance(scope, program=trend["program_id"])})
     if not periods:
@@ -97,11 +133,16 @@ def _lang(request: Request, lang: str | None) -> str:
     return lang or (request.cookies.get(COOKIE) if request.cookies.get(COOKIE) in labels.LANGS else "id")
 
 
-def _render(request: Request, template: str, lang: str | None, **context):
+def _render(request: Request, template: str, lang: str | None, scope: Scope, **context):
     chosen = _lang(request, lang)
+    moment = scope.as_of
     response = templates.TemplateResponse(request, template, {
         "lang": chosen, "t": labels.WORDS[chosen], "statuses": labels.STATUS[chosen],
-        "reasons": labels.REASONS[chosen], "kinds": labels.KINDS[chosen], **context})
+        "reasons": labels.REASONS[chosen], "kinds": labels.KINDS[chosen], "channels": labels.CHANNELS[chosen],
+        "classes": labels.CLASSES[chosen], "buyer_names": scope.names,
+        "program_of": {p.program_id: p for p in scope.programs},
+        "as_of": moment, "as_of_day": moment.astimezone(WIB).date().isoformat() if moment else "",
+        "keep": f"?{urlencode({'as_of': request.query_params['as_of']})}" if moment else "", **context})
     if lang is not None:  # an explicit choice is remembered for the next pages
         response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
     return response

@@ -35,13 +35,13 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
         # Alerts are kept in the ledger first; what cannot be sent now is sent by the timer.
         try:
             await alerts_out.flush()
-            await outbound.deliver(books.engine, settings.webhooks, books.blocking)
+            await outbound.deliver(books.engine, settings.webhooks, books.blocking, tally=books.metrics.webhook)
         except Exception as exc:
             log.warning("could not send alerts yet, will retry: %r", exc)
 
     policy = FailurePolicy(books.epoch, ClusterId(settings).current, restart)
     loop = BatchLoop(books.commit, books.booked, policy, size=settings.batch_size, within=settings.batch_within,
-                     after_rejections=publish_rejections)
+                     after_rejections=publish_rejections, timed=books.metrics.batch)
 
     @app.agent(purchases, name="kuota.book_purchases")
     async def book_purchases(stream):
@@ -67,6 +67,7 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
             books.changed = True
             log.exception("evaluation failed; it is tried again at the next tick")
             return
+        books.metrics.evaluated(time.monotonic() - books.evaluated, raised)
         if raised:
             log.info("%d compliance alert(s) raised", raised)
             await send_alerts()

@@ -1,6 +1,6 @@
 """The worker's hands on the ledger: batches are booked one at a time in a child process (its own
 core, `recorder_process`), small outbox work runs in a thread, and what was booked is counted for
-the progress log and for the evaluation timer."""
+the progress log, the evaluation timer and the metrics."""
 
 import asyncio
 import multiprocessing
@@ -12,18 +12,21 @@ from ledger.books.intake import BatchResult
 from ledger.db import make_engine
 from streams.settings import Settings
 from streams.worker import recorder_process
+from streams.worker.metrics import WorkerMetrics
 from streams.worker.stats import Stats
 
 
 class Bookkeeper:
-    def __init__(self, settings: Settings, epoch: str):
+    def __init__(self, settings: Settings, epoch: str, metrics: WorkerMetrics | None = None):
         self.engine, self.epoch = make_engine(settings.ledger_url, writer=True), epoch
         self.recorder = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                            initializer=recorder_process.start,
-                                           initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid()))
+                                           initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid(),
+                                                     settings.log_format))
         self.recorder.submit(recorder_process.ready)  # spawn the child now, while Faust joins its group
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
         self.stats = Stats()
+        self.metrics = metrics or WorkerMetrics()  # in this process's memory unless `metrics.start` made them
         self.changed = True  # books changed since the last evaluation (true at start: catch up)
         self.evaluated = 0.0  # monotonic time of the last evaluation
 
@@ -41,4 +44,5 @@ class Bookkeeper:
 
     def booked(self, topic: str, result: BatchResult) -> None:
         self.stats.add(topic, result)
+        self.metrics.booked(topic, result)
         self.changed = self.changed or result.applied > 0

@@ -8,6 +8,7 @@ exponential backoff; every attempt is recorded (`ledger.books.outbox`).
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import aiohttp
@@ -45,8 +46,10 @@ class Outbox:
         return sent
 
 
-async def deliver(engine: Engine, urls: list[str], run_blocking, timeout: float = 10.0) -> int:
-    """Post every due alert to every URL once; the number delivered."""
+async def deliver(engine: Engine, urls: list[str], run_blocking, timeout: float = 10.0,
+                  tally: Callable[[int | None], None] = lambda status: None) -> int:
+    """Post every due alert to every URL once; the number delivered. `tally` hears of each
+    attempt: its HTTP status, None when nothing answered."""
     if not urls:
         return 0
     batch = await run_blocking(outbox.due_deliveries, engine, urls, datetime.now(timezone.utc))
@@ -60,6 +63,7 @@ async def deliver(engine: Engine, urls: list[str], run_blocking, timeout: float 
             except Exception as exc:  # every failure is recorded and retried later
                 error = f"{type(exc).__name__}: {exc}"
             await run_blocking(outbox.record_delivery, engine, alert_id, url, attempt, status, error)
+            tally(status)
             if status is not None and 200 <= status < 300:
                 delivered += 1
             else:

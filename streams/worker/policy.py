@@ -21,6 +21,7 @@ record, or not acked at all and read again. The failure policy, case by case:
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -73,14 +74,17 @@ class BatchLoop:
     """Takes batches from an agent's stream and books each one before it is acked."""
 
     def __init__(self, commit: Callable[..., Awaitable], booked: Callable, policy: FailurePolicy, *,
-                 size: int, within: float, after_rejections: Callable[[], Awaitable[None]]):
+                 size: int, within: float, after_rejections: Callable[[], Awaitable[None]],
+                 timed: Callable[[str, int, float], None] = lambda topic, size, seconds: None):
         self.commit, self.booked, self.policy = commit, booked, policy
-        self.size, self.within, self.after_rejections = size, within, after_rejections
+        self.size, self.within, self.after_rejections, self.timed = size, within, after_rejections, timed
 
     async def run(self, stream, book: Callable, topic: str) -> None:
         try:
             async for events in stream.take_events(self.size, within=self.within):
+                taken = time.monotonic()
                 result = await self.commit(book, [record_of(e.message) for e in events])
+                self.timed(topic, len(events), time.monotonic() - taken)
                 self.booked(topic, result)
                 if result.rejected:
                     await self.after_rejections()

@@ -5,26 +5,24 @@ core. A spawned child process gives booking the other core. Functions here are w
 worker submits; they run in the child and return plain results.
 """
 
-import ctypes
-import logging
-import os
-import signal
-import sys
-
 from ledger.db import make_engine
 from ledger.books.intake import BatchResult, Record
 from ledger.books.recorder import Recorder
+from streams import processes
+from streams.processes import die_with
 from streams.worker import gctune
 
 _recorder: Recorder | None = None
 
 
-def start(url: str, epoch: str, log_level: str, parent: int) -> None:
+def start(url: str, epoch: str, log_level: str, parent: int, log_format: str = "text") -> None:
     """Initialiser of the child: dies with its worker, has its own engine (connections never
     cross processes) and logs."""
     global _recorder
-    _die_with(parent)
-    logging.basicConfig(level=log_level.upper(), format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
+    # A worker killed with SIGKILL cannot stop its child; the kernel can. A transaction the
+    # child had open is rolled back and its batch is read again by the next worker.
+    die_with(parent)
+    processes.setup_logging(log_format, log_level)
     _recorder = Recorder(make_engine(url, writer=True), epoch=epoch)
     gctune.settle()
 
@@ -50,12 +48,3 @@ def register_targets(records: list[Record]) -> BatchResult:
 def evaluate() -> int:
     """Evaluate the programs; the number of alerts raised."""
     return len(_recorder.evaluate())
-
-
-def _die_with(parent: int) -> None:
-    # A worker killed with SIGKILL cannot stop its child; the kernel can. A transaction the
-    # child had open is rolled back and its batch is read again by the next worker.
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the worker died before the line above took effect
-        os._exit(1)

@@ -4,13 +4,10 @@ officers' API served on a free loopback port."""
 import os
 import subprocess
 import sys
-import threading
-import time
-from contextlib import contextmanager
 
 import pytest
 
-from streams.tools.procs import free_port
+from streams.tools.procs import serving  # noqa: F401 (the e2e and API tests serve the app with it)
 
 _runs: dict[str, tuple] = {}
 
@@ -31,26 +28,6 @@ def demo_run(tmp_path_factory) -> tuple[str, dict, object]:
 
 def demo_ledger_url(demo) -> str:
     return f"sqlite:///{demo[2] / 'demo' / 'kuota.db'}"
-
-
-@contextmanager
-def serving(app):
-    """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture(scope="session")

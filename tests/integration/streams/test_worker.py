@@ -10,6 +10,8 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import create_engine, text
 
+from streams.kafka.topics import ensure_topics
+from streams.settings import Settings
 from tests.conftest import running_worker, wait_until
 from tests.integration.helpers import (
     kuota, purchase, receipts, registration, report_json, reversal, write_jsonl,
@@ -108,19 +110,13 @@ def test_a_record_from_another_kafka_client_appears_in_the_report(client, kuota_
     env = kuota_env(url)
     topic = env["KUOTA_TOPIC_PREFIX"] + "kuota.purchases.v1"
     kuota(env, "migrate")
-    kuota(env, "emit", str(_empty(tmp_path)))  # creates the topics
+    ensure_topics(Settings(broker=env["KUOTA_BROKER"], topic_prefix=env["KUOTA_TOPIC_PREFIX"]))
     line = json.dumps(purchase("foreign-0001", 4_321_000, buyer="opd-3216-diskominfo"))
     client(env["KUOTA_BROKER"], topic, "opd-3216-diskominfo", line)
     with running_worker(env, tmp_path / "worker.log"):
         wait_until(lambda: receipts(url).get("applied") == 1, what="foreign record booked")
     [line] = report_json(env, "--buyer", "opd-3216-diskominfo")
     assert line["total"] == 4_321_000
-
-
-def _empty(tmp_path):
-    path = tmp_path / "empty.jsonl"
-    path.write_text("")
-    return path
 
 
 def _read(bootstrap: str, topic: str, expected: int) -> list[dict]:
