@@ -61,6 +61,11 @@ def _mask(text: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
 
 
+def shown(url: str) -> str:
+    """A database URL fit for a log line or a message: its password replaced by `***`."""
+    return _mask(url)
+
+
 def make_engine(url: str, *, writer: bool = False, **kwargs) -> Engine:
     """An engine with the pragmas kuota relies on. On SQLite a `writer` engine starts its
     transactions IMMEDIATE, queued on a file lock; readers never wait for writers (WAL)."""

@@ -62,11 +62,11 @@ def broker() -> None:
 @app.command()
 def migrate() -> None:
     """Create or upgrade the ledger schema (Alembic)."""
-    from ledger.db import migrate as run
+    from ledger.db import migrate as run, shown
 
     settings = Settings()
     run(settings.ledger_url)
-    console.print(f"ledger schema up to date: {settings.ledger_url}")
+    console.print(f"skema buku besar terkini / ledger schema up to date: {shown(settings.ledger_url)}")
 
 
 @app.command()

@@ -105,14 +105,17 @@ class Part:
 
 def parts(scope: Scope, program_id: str, period: str) -> list[Part]:
     """Each covered buyer's part of a program in one period, largest eligible first. For a
-    combined program this is how the region's figure is made up."""
+    combined program this is how the region's figure is made up; with an `as_of` scope, as the
+    ledger knew it then."""
     program = scope.program(program_id)
     if program is None:
         return []
     per_buyer = program.model_copy(update={"scope": "per_buyer", "kind": "amount" if program.kind != "share"
                                            else "share"})
-    buckets = position_buckets(scope.session) + exclusion_buckets(scope.session, program)
-    figs = figures(per_buyer, buckets, scope.known_buyers, {}, scope.now)
+    session = scope.session
+    buckets = position_buckets(session) if scope.as_of is None else entry_buckets(session, scope.as_of)
+    figs = figures(per_buyer, buckets + exclusion_buckets(session, program, scope.as_of), scope.known_buyers, {},
+                   scope.now)
     rows = [Part(b, scope.names.get(b), f.actual, f.total) for (b, label), f in figs.items() if label == period]
     return sorted(rows, key=lambda r: (-r.eligible, r.buyer_id))
 

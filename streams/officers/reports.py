@@ -52,16 +52,15 @@ def alerts(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> 
 
 
 def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:
-    cols = columns("booked_on", "event_id", "kind", "supplier_id", "supplier_name", "supplier_class", "channel",
-                   "amount|rupiah", "late") + columns(*(f"counts:{p}" for p in detail.programs))
+    cols = columns("booked_on", "event_id", "kind|entry", "supplier_id", "supplier_name", "supplier_class|class",
+                   "cooperative", "channel|channel", "amount|rupiah", "late") + columns(*(f"counts:{p}" for p in detail.programs))
     yes, no = YES_NO.get(lang, YES_NO["id"])
     reasons = REASONS.get(lang, REASONS["id"])
     rows = []
     for e in detail.entries:
         row = {"booked_on": e.booked_on.isoformat(), "event_id": e.event_id, "kind": e.kind,
                "supplier_id": e.supplier_id, "supplier_name": e.supplier_name,
-               "supplier_class": e.supplier_class + (" + koperasi" if e.cooperative else ""),
-               "channel": e.channel, "amount": e.amount, "late": e.late, "reverses": e.reverses,
+               "supplier_class": e.supplier_class, "cooperative": e.cooperative, "channel": e.channel, "amount": e.amount, "late": e.late, "reverses": e.reverses,
                "recorded_at": e.recorded_at.isoformat(), "local": e.local}
         for p, (ok, code) in e.counts.items():
             row[f"counts:{p}"] = f"{yes if ok else no}: {reasons.get(code, code)}"
@@ -71,7 +70,7 @@ def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -
 
 
 def suppliers(lines: list[SupplierLine], programs: list[str], *, lang: str = "id", about: dict | None = None) -> Report:
-    cols = columns("supplier_id", "name=supplier_name", "region", "scale", "cooperative", "entries|int", "received|rupiah")
+    cols = columns("supplier_id", "name=supplier_name", "region", "scale|class", "cooperative", "entries|int", "received|rupiah")
     cols += columns(*(f"eligible:{p}|rupiah" for p in programs))
     rows = [{"supplier_id": x.supplier_id, "name": x.name, "region": x.region, "scale": x.scale,
              "cooperative": x.cooperative, "entries": x.entries, "received": x.received,
@@ -89,5 +88,5 @@ def trend(points: list[TrendPoint], *, lang: str = "id", about: dict | None = No
 def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None) -> Report:
     rows = [{"buyer_id": x.buyer_id, "name": x.name, "kind": x.kind, "region": x.region, "period": x.period,
              "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp} for x in lines]
-    cols = columns("buyer_id", "name", "kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp")
+    cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp")
     return Report(title("spend", lang), cols, rows, about or {})

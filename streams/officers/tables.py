@@ -10,13 +10,13 @@ import orjson
 from rich.table import Table
 
 from ledger.rules.money import format_rupiah, percent
-from streams.officers.words import STATUS, YES_NO, heading
+from streams.officers.words import YES_NO, heading, word
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    kind: str = "text"  # text | rupiah | bp (basis points, shown as a percentage) | int | status
+    kind: str = "text"  # text | rupiah | bp (basis points, a percentage) | int | status | channel | class | kind
     label: str = ""  # the key of its heading in `words.HEADINGS` when not the column's own
 
     def heading(self, lang: str) -> str:
@@ -30,6 +30,7 @@ class Report:
     rows: list[dict]
     about: dict[str, str] = field(default_factory=dict)  # program, period, as of ... for the header sheet
     totals: tuple[str, ...] = ()  # rupiah columns summed in a last row of the XLSX
+    empty_ledger: bool = False  # no row because the ledger holds nothing yet (not a filter that matched none)
 
 
 def columns(*specs: str) -> list[Column]:
@@ -64,8 +65,8 @@ def as_table(report: Report, lang: str = "id") -> Table:
 
 
 def _shown(value, column: Column, lang: str) -> str:
-    if column.kind == "status":
-        return STATUS.get(lang, STATUS["id"]).get(value, str(value))
+    if (said := word(column.kind, value, lang)) is not None:
+        return said
     if value is None:
         return "-"
     if column.kind == "rupiah":

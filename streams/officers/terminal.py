@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.audit import AuditReport
 from ledger.reports import buyers, spend, standings, suppliers
+from ledger.reports.checks import receipts_total
 from ledger.reports.scope import Scope
 from schemas.events import EARLIEST, LATEST
 from schemas.targets import target_key
@@ -18,6 +19,7 @@ from streams.errors import ExitCode, UsageError
 from streams.kafka.manifest import Gap
 from streams.officers import reports
 from streams.officers.tables import Report, as_csv, as_json, as_table
+from streams.officers.words import WORDS
 from streams.officers.xlsx import workbook
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -55,6 +57,12 @@ def _why_not_a_time(error: str) -> str:
 
 def build(session: Session, name: str, *, lang: str, as_of: datetime | None, **args) -> Report:
     """The report `name` (overview, alerts, buyer, suppliers, trend, spend) over the ledger."""
+    report = _build(session, name, lang=lang, as_of=as_of, **args)
+    report.empty_ledger = not report.rows and receipts_total(session) == 0
+    return report
+
+
+def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **args) -> Report:
     scope = Scope(session, as_of)
     about = reports.about(lang, as_of, standings.last_evaluation(session),
                           **{k: v for k, v in args.items() if k not in ("limit", "offset")})
@@ -87,8 +95,10 @@ def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path 
         path = Path(output or f"kuota-{stem}.xlsx")
         path.write_bytes(workbook(report, lang))
         console.print(f"{len(report.rows)} baris / rows -> {path}")
-    else:
+    elif report.rows:
         console.print(as_table(report, lang))
+    else:  # an empty table says nothing; say what to do instead
+        console.print(WORDS[lang if lang in WORDS else "id"]["empty_ledger" if report.empty_ledger else "nothing_matches"])
 
 
 def print_audit(console: Console, report: AuditReport, gaps: list[Gap]) -> int:

@@ -26,6 +26,16 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "agencies": ("Perangkat daerah (OPD)", "Agencies (OPD)"),
     "threshold": ("Ambang", "Threshold"),
     "no_data": ("Belum ada data.", "No data yet."),
+    "first_steps": ("Belum ada program yang berlaku. Petugas menerbitkan program dan pagu dengan "
+                    "`kuota targets apply FILE` (contoh di examples/programs/); pembelian masuk lewat "
+                    "`kuota emit FILE`. Untuk melihat semuanya dengan data contoh: `make demo`.",
+                    "No program in force yet. Officers publish programs and budgets with "
+                    "`kuota targets apply FILE` (examples in examples/programs/); purchases come in through "
+                    "`kuota emit FILE`. To see it all with sample data: `make demo`."),
+    "empty_ledger": ("Buku besar masih kosong: jalankan `kuota up`, kirim pembelian dengan `kuota emit FILE`, "
+                     "atau coba `make demo`.",
+                     "The ledger is empty: run `kuota up`, send purchases with `kuota emit FILE`, or try `make demo`."),
+    "nothing_matches": ("Tidak ada baris yang cocok dengan saringan ini.", "No row matches these filters."),
     "last_evaluation": ("Evaluasi terakhir", "Last evaluation"),
     "entries": ("Transaksi", "Entries"),
     "supplier": ("Pemasok", "Supplier"),
@@ -60,8 +70,6 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "show": ("Tampilkan", "Show"),
     "now_view": ("Keadaan terkini", "Current state"),
     "as_of_view": ("Keadaan buku per", "The books as they stood at"),
-    "parts_live_only": ("Rincian per OPD hanya tersedia untuk keadaan terkini.",
-                        "The part of each agency is shown for the current state only."),
     "main_nav": ("Navigasi utama", "Main navigation"),
     "reversal": ("pembatalan", "reversal"),
     "no_alerts": ("Tidak ada peringatan.", "No alerts."),
@@ -105,6 +113,7 @@ CLASSES = {
            "unregistered": "unregistered", "lapsed": "registration lapsed", "cooperative": "cooperative"},
 }
 KINDS = {"id": {"agency": "OPD", "company": "perusahaan"}, "en": {"agency": "agency", "company": "company"}}
+ENTRIES = {"id": {"purchase": "pembelian", "reversal": "pembatalan"}, "en": {"purchase": "purchase", "reversal": "reversal"}}
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 
 TITLES = {
@@ -147,3 +156,13 @@ def heading(key: str, lang: str) -> str:
 
 def title(key: str, lang: str) -> str:
     return TITLES[key][0 if lang == "id" else 1]
+
+
+def word(kind: str, code, lang: str) -> str | None:
+    """The word people read for a code of a column `kind` (status, channel, class, kind), or None
+    when the column holds no code."""
+    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES}.get(kind)
+    if table is None:
+        return None
+    words = table.get(lang, table["id"])
+    return words.get(code, "-" if code is None else str(code))

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from streams.officers.tables import Report
-from streams.officers.words import title
+from streams.officers.words import title, word
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUPIAH = '"Rp" #,##0;-"Rp" #,##0'  # Excel shows the separator of the reader's locale (Rp 1.250.000 in id-ID)
@@ -34,7 +34,7 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     for cell in data[1]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        data.append([_cell(row.get(c.key), c.kind) for c in report.columns])
+        data.append([_cell(row.get(c.key), c.kind, lang) for c in report.columns])
     if report.totals:
         sums = [sum(r.get(c.key) or 0 for r in report.rows) if c.key in report.totals else None
                 for c in report.columns]
@@ -54,7 +54,9 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     return out.getvalue()
 
 
-def _cell(value, kind: str):
+def _cell(value, kind: str, lang: str):
+    if (said := word(kind, value, lang)) is not None:  # a code people read as a word
+        return said
     if value is None:
         return None
     if kind == "bp":

@@ -104,14 +104,14 @@ def _section(scope: Scope, program: dict, period: str | None) -> dict:
         lines.sort(key=lambda x: (x["share_bp"] is not None and x["share_bp"] >= threshold,
                                   x["share_bp"] if x["share_bp"] is not None else -1, x["buyer_id"]))
     # Each agency's part is read from the live books only; under an as-of it would mix two moments.
-    combined = program["scope"] == "combined" and shown and scope.as_of is None
+    combined = program["scope"] == "combined" and shown
     parts = officers.parts(scope, program["program_id"], shown) if combined else []
     return {"program": program, "periods": periods, "period": shown, "lines": lines, "parts": parts}
 
 
 def _contribution(scope: Scope, trend: dict, buyer_id: str) -> tuple[str, int] | None:
     """A buyer's part of a combined amount program (Bebeli) in its latest period; live books only."""
-    if trend["kind"] != "amount" or scope.as_of is not None:
+    if trend["kind"] != "amount":
         return None
     periods = sorted({x["period"] for x in officers.compliance(scope, program=trend["program_id"])})
     if not periods:

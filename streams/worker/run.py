@@ -12,9 +12,8 @@ from pathlib import Path
 import faust
 
 from rich.console import Console
-from sqlalchemy.engine import make_url
 
-from ledger.db import migrate
+from ledger.db import migrate, shown
 from streams import processes
 from streams.errors import PortTaken, StreamsError
 from streams.kafka.broker import LOOPBACK, answers, broker_for, split
@@ -42,7 +41,7 @@ def run_worker(settings: Settings, *, quiet: bool = False) -> None:
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=quiet or settings.log_format == "json",
                           redirect_stdouts=False, logging_config=processes.log_config(settings.log_format, settings.log_level))
     gctune.settle()  # Faust allocates several objects per record (streams/worker/gctune.py)
-    log.info("worker for %s, ledger %s, broker epoch %r", settings.broker, _safe(settings.ledger_url), epoch)
+    log.info("worker for %s, ledger %s, broker epoch %r", settings.broker, shown(settings.ledger_url), epoch)
     worker.execute_from_commandline()
 
 
@@ -57,7 +56,7 @@ def run_stack(settings: Settings, console: Console) -> None:
     with broker_for(settings) as broker:
         if broker:
             console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
-        console.print(f"ledger: {settings.ledger_url}")
+        console.print(f"ledger: {shown(settings.ledger_url)}")
         migrate(settings.ledger_url)
         api = serve.start_child(settings)  # prints its address
         try:
@@ -146,7 +145,3 @@ def _use_uvloop() -> None:
         return
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     asyncio.set_event_loop(asyncio.new_event_loop())
-
-
-def _safe(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
