@@ -174,16 +174,20 @@ def test_alerts_name_programs_and_buyers_and_tell_the_time_in_wib(site, browser)
 def pick_as_of(browser, site: str, day: str) -> None:
     """Choose a day in the overview's as-of picker and show it."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{site}/?lang=id")
     browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "as-of-date"), day)
     browser.find_element(By.CSS_SELECTOR, "form.as-of button").click()
-    assert f"as_of={day}" in browser.current_url
+    # The click submits the form; the next page arrives when it arrives (a busy machine is slow).
+    WebDriverWait(browser, 30).until(lambda b: f"as_of={day}" in b.current_url and
+                                     b.find_elements(By.CSS_SELECTOR, ".as-of-view time"))
     assert browser.find_element(By.CSS_SELECTOR, ".as-of-view time").text == f"{day} 23:59 WIB"
 
 
 def test_the_as_of_picker_shows_the_books_as_they_stood_at_the_end_of_that_day(site, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     # The demo records everything today: two days ago the ledger knew nothing, tonight it knows it all.
     today = datetime.now(WIB).date()
@@ -200,6 +204,7 @@ def test_the_as_of_picker_shows_the_books_as_they_stood_at_the_end_of_that_day(s
     row = browser.find_element(By.CSS_SELECTOR, "#program-alokasi-30-3216 tr.line")
     buyer = row.get_attribute("data-buyer")
     row.find_element(By.TAG_NAME, "a").click()  # the buyer's link keeps the moment
+    WebDriverWait(browser, 30).until(lambda b: "/buyers/" in b.current_url)
     assert f"as_of={today.isoformat()}" in browser.current_url
     entries = api(site, f"/api/buyers/{buyer}", as_of=f"{today}T23:59:59.999999+07:00", limit=1)["entries"]["total"]
     assert entries and browser.find_element(By.XPATH, "//h2[starts-with(., 'Transaksi')]").text == \
