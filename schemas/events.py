@@ -95,6 +95,20 @@ class Line(Frozen):
     unit_price: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
 
 
+PurchaseState = Literal["completed", "pending", "void"]
+
+
+class Source(Frozen):
+    """Where a purchase was copied from: one record of another system, in one of its versions.
+    Purchases naming the same `system` and `key` are versions of one purchase: only the highest
+    `version` is in force, so a changed source record (an addendum, an order completed or
+    cancelled, a corrected amount) corrects the purchase instead of adding a second one."""
+
+    system: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
+    key: Identifier
+    version: Annotated[StrictInt, Field(ge=0, le=10**12)]
+
+
 class PurchaseRecorded(Event):
     """A buyer paid a supplier. Key on `kuota.purchases.v1`: the buyer id."""
 
@@ -106,6 +120,14 @@ class PurchaseRecorded(Event):
     channel: Channel
     reference: Annotated[str, StringConstraints(max_length=100), Text] | None = None
     lines: tuple[Line, ...] | None = None
+    # Additions to v1 (optional; an event without them means what it meant before).
+    state: PurchaseState = Field(
+        default="completed", description="completed counts toward totals and programs; pending is shown beside "
+                                         "them (dalam proses); void never counts")
+    source: Source | None = Field(default=None, description="the source record this purchase copies, and its "
+                                                            "version: the highest version of a source record is in force")
+    declared_umk_amount: NonNegativeRupiah | None = Field(
+        default=None, description="the part the source credits to micro and small business (SPSE nilai_umk_kontrak)")
 
     @model_validator(mode="after")
     def _lines_add_up(self) -> Self:
@@ -114,6 +136,13 @@ class PurchaseRecorded(Event):
             if total != self.amount:
                 raise ValueError(f"lines add up to {total}, amount is {self.amount}")
         return self
+
+
+#: Fields added to v1 after it was published, with the value that means "not given". An event
+#: that leaves them at that value keeps the fingerprint it had before they existed.
+ADDITIONS: dict[type[Event], dict[str, object]] = {
+    PurchaseRecorded: {"state": "completed", "source": None, "declared_umk_amount": None},
+}
 
 
 class PurchaseReversed(Event):

@@ -2,8 +2,14 @@ import hashlib
 
 from pydantic import BaseModel
 
+from schemas.events import ADDITIONS
+
 
 def fingerprint(event: BaseModel) -> str:
     """Hash of an event's meaning. Fields serialise in model order, so the sender's key order and
-    whitespace do not matter."""
-    return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+    whitespace do not matter. Fields added to the contract later are left out while they hold
+    their "not given" value, so an event booked before they existed is still a duplicate of
+    itself, not a conflict."""
+    additions = ADDITIONS.get(type(event))
+    unset = {name for name, value in additions.items() if getattr(event, name) == value} if additions else None
+    return hashlib.sha256(event.model_dump_json(exclude=unset).encode()).hexdigest()
