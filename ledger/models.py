@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -67,12 +68,23 @@ class Entry(Base):
     reference: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(String(200))
     lines: Mapped[str | None] = mapped_column(Text)  # JSON, as sent
+    # completed | pending | void (`ledger.rules.states`); a reversal carries its purchase's.
+    state: Mapped[str] = mapped_column(String(16), default="completed", server_default="completed")
+    # The source record a purchase copies: the entries naming one system and key are versions of
+    # one purchase, the highest in force. A reversal carries its purchase's system and key, no version.
+    source_system: Mapped[str | None] = mapped_column(String(32))
+    source_key: Mapped[str | None] = mapped_column(String(64))
+    source_version: Mapped[int | None] = mapped_column(BigInteger)
+    declared_umk: Mapped[int | None] = mapped_column(BigInteger)  # the UMK value the source declares
 
     __table_args__ = (
         Index("ix_entries_buyer_period", "buyer_id", "period"),
         Index("ix_entries_supplier_booked_on", "supplier_id", "booked_on"),
         Index("ix_entries_reverses", "reverses"),
         Index("ix_entries_recorded_at", "recorded_at"),
+        # Partial: entries without a source (most of a ledger fed by its own producers) cost it nothing.
+        Index("ix_entries_source", "source_system", "source_key", sqlite_where=text("source_system IS NOT NULL"),
+              postgresql_where=text("source_system IS NOT NULL")),
     )
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
 from schemas.outputs import ComplianceAlert, EventRejected
 from schemas.targets import RULES as TARGET_RULES
-from schemas.targets import BudgetDeclared, ProgramDefined
+from schemas.targets import AllocationPlanned, BudgetDeclared, ProgramDefined
 
 BASE_URI = "https://kuota.id/schemas/v1/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -27,6 +27,7 @@ _MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "event.rejected": (EventRejected, "serialization"),
     "program.defined": (ProgramDefined, "validation"),
     "budget.declared": (BudgetDeclared, "validation"),
+    "allocation.planned": (AllocationPlanned, "validation"),
     "compliance.alert": (ComplianceAlert, "serialization"),
 }
 

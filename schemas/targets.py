@@ -1,4 +1,5 @@
-"""Events on `kuota.targets.v1`: programs officers define and budgets agencies declare.
+"""Events on `kuota.targets.v1`: programs officers define, budgets agencies declare and the
+packages they plan (`allocation.planned`, in `schemas.allocation`).
 
 Frozen, unknown fields forbidden, money in whole rupiah and shares in basis points
 (3000 = 30%), never floats. `events_from_document` turns an officer's hand-written file
@@ -14,8 +15,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
 from pydantic import ValidationError, model_validator
 
+from schemas.allocation import RULES as ALLOCATION_RULES
+from schemas.allocation import AllocationPlanned, allocation_key
 from schemas.codes import BuyerKind, Channel, Scale
-from schemas.events import EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText
+from schemas.events import ADDITIONS, EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText
 
 
 ProgramId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")]
@@ -162,9 +165,13 @@ class BudgetDeclared(Event):
     fiscal_year: Year
     budget: LargeRupiah = Field(description="procurement budget (pagu pengadaan) in whole rupiah")
     region: RegionCode | None = None
+    name: ShortText | None = Field(default=None, description="the agency's name (an addition to v1)")
 
 
-TargetEvent = Annotated[ProgramDefined | BudgetDeclared, Field(discriminator="type")]
+# `name` came after v1: a budget without it keeps the fingerprint and the derived id it had.
+ADDITIONS[BudgetDeclared] = {"name": None}
+
+TargetEvent = Annotated[ProgramDefined | BudgetDeclared | AllocationPlanned, Field(discriminator="type")]
 TARGET_EVENT = TypeAdapter(TargetEvent)
 
 #: Rules the models enforce that JSON Schema cannot state, for the schema descriptions.
@@ -176,13 +183,16 @@ RULES: dict[str, tuple[str, ...]] = {
         "Each exclusion names exactly one of channel, category or event_id, and a reason.",
     ),
     "budget.declared": ("`budget` is a JSON integer of whole rupiah.",),
+    "allocation.planned": ALLOCATION_RULES,
 }
 
 
-def target_key(event: ProgramDefined | BudgetDeclared) -> str:
+def target_key(event: ProgramDefined | BudgetDeclared | AllocationPlanned) -> str:
     """Kafka key on the compacted topic: the latest event per key is the one in force."""
     if isinstance(event, ProgramDefined):
         return f"program:{event.program_id}"
+    if isinstance(event, AllocationPlanned):
+        return allocation_key(event)
     return f"budget:{event.agency_id}:{event.fiscal_year}"
 
 
@@ -272,7 +282,8 @@ def _rfc3339(value: Any) -> Any:
 
 
 def _derived_id(event: ProgramDefined | BudgetDeclared) -> str:
-    content = event.model_dump(mode="json", exclude={"event_id"})
+    unset = {k for k, v in ADDITIONS.get(type(event), {}).items() if getattr(event, k) == v}
+    content = event.model_dump(mode="json", exclude={"event_id", *unset})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     readable = f"{target_key(event)}:{digest[:12]}"
     if len(readable) <= 64 and all(c.isascii() and (c.isalnum() or c in "_.:-") for c in readable):

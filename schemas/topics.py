@@ -25,7 +25,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(PURCHASES, ("purchase.recorded", "purchase.reversed"), "buyer id (a reversal: its purchase's buyer)",
           decoder="purchases"),
     Topic(SUPPLIERS, ("supplier.registered",), "supplier id", compacted=True, decoder="suppliers"),
-    Topic(TARGETS, ("program.defined", "budget.declared"), "target key", compacted=True, single_partition=True,
+    Topic(TARGETS, ("program.defined", "budget.declared", "allocation.planned"), "target key", compacted=True, single_partition=True,
           decoder="targets"),
     Topic(ALERTS, ("compliance.alert",), "buyer id"),
     Topic(REJECTED, ("event.rejected",), "source topic"),

@@ -2,6 +2,7 @@
 
 import sys
 import traceback
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 
@@ -82,6 +83,32 @@ def emit(
     raise typer.Exit(ExitCode.FAILED if summary.invalid or summary.failed else ExitCode.OK)
 
 
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(None, exists=True, dir_okay=False, help="LKPP/SIRUP JSON, OCDS, CSV or XLSX"),
+    fmt: str = typer.Option("auto", "--format", help="auto, or one format (the error for a wrong one lists them)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="map and check every record, send nothing"),
+    region: str | None = typer.Option(None, help="BPS code of every buyer in the files (instead of the KLPD table)"),
+    format_out: str = typer.Option("table", "--format-out", help="table or json"),
+    template: str | None = typer.Option(None, help="write a template instead: purchases, suppliers or budgets"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="file for --template (default standard output)"),
+) -> None:
+    """Import records where they already live (SPSE, e-Katalog, Toko Daring, SIRUP, OCDS, spreadsheets) as events."""
+    if template is not None:
+        from streams.importers.templates import write_template
+
+        if output is None and sys.stdout.isatty():
+            raise typer.BadParameter("an XLSX file is binary: redirect it (> file.xlsx) or give -o FILE",
+                                     param_hint="-o")
+        with (output.open("wb") if output else nullcontext(sys.stdout.buffer)) as out:
+            write_template(template, out)
+        return
+    from streams.importers.run import run_import
+
+    raise typer.Exit(run_import(Settings(), console, files or [], fmt=fmt, dry_run=dry_run, region=region,
+                                format_out=format_out))
+
+
 @app.command()
 def demo(
     purchases: int = typer.Option(40_000, help="purchase records to generate"),
@@ -105,6 +132,7 @@ AS_OF = typer.Option(None, "--as-of", help="what the ledger knew at this moment 
 FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv or xlsx")
 OUTPUT = typer.Option(None, "--output", "-o", help="file for xlsx (default kuota-<report>.xlsx)")
 LANG = typer.Option("id", help="id (Bahasa Indonesia) or en")
+BUYER = typer.Option(None, help="one buyer id")
 
 
 @report_app.callback()
@@ -166,6 +194,20 @@ def report_trend(
 ) -> None:
     """Month by month: total spend, what counted, and the share."""
     _report("trend", fmt, output, lang, as_of, buyer=buyer, program=program)
+
+
+@report_app.command("allocation")
+def report_allocation(year: int | None = typer.Option(None, help="one fiscal year"), buyer: str | None = BUYER,
+                      as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+    """Per agency and year: declared budget, planned UKM pagu (SIRUP) and its share, realised spend and its share."""
+    _report("allocation", fmt, output, lang, as_of, year=year, buyer=buyer)
+
+
+@report_app.command("declared")
+def report_declared(year: int | None = typer.Option(None, help="one year"), buyer: str | None = BUYER,
+                    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+    """Per buyer: the UMK spend its sources declare beside what kuota's registry supports."""
+    _report("declared", fmt, output, lang, as_of, year=year, buyer=buyer)
 
 
 def _report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, **args) -> None:
@@ -262,6 +304,14 @@ def bench_reports(
     from streams.tools.bench_reports import run
 
     run(console, entries=entries, database_url=database_url, repeat=repeat)
+
+
+@app.command("bench-import")
+def bench_import(records: int = typer.Option(1_000_000, help="records in the generated SPSE file")) -> None:
+    """Mapping rate and peak memory of `kuota import --dry-run` on a generated SPSE-shaped file."""
+    from streams.tools.bench_import import run
+
+    run(console, records=records)
 
 
 def main() -> None:

@@ -33,12 +33,18 @@ def _event(type_: str, event_id: str, occurred_at: str, body: dict, changes: dic
 
 def purchase(event_id: str = "evt-00000001", amount=1_000_000, *, buyer: str = "opd-3216-dinkes",
              kind: str = "agency", region: str = "3216", buyer_name: str | None = None,
-             supplier: str = "3216000000001", at: str = OCCURRED, channel: str = "toko_daring", **fields) -> dict:
-    """purchase.recorded: `buyer`, a `kind` in `region`, paid `supplier` `amount` rupiah at `at`."""
+             supplier: str = "3216000000001", at: str = OCCURRED, channel: str = "toko_daring",
+             state: str | None = None, source: tuple | dict | None = None, declared_umk_amount: int | None = None,
+             **fields) -> dict:
+    """purchase.recorded: `buyer`, a `kind` in `region`, paid `supplier` `amount` rupiah at `at`;
+    `state`, `source` (`(system, key, version)` or the object) and `declared_umk_amount` only
+    when given, so an event without them is the one it was before they existed."""
     who = {"id": buyer, "kind": kind} | ({"name": buyer_name} if buyer_name else {}) | {"region": region}
+    additions = {"state": state, "declared_umk_amount": declared_umk_amount,
+                 "source": dict(zip(("system", "key", "version"), source)) if isinstance(source, tuple) else source}
     return _event("purchase.recorded", event_id, at,
-                  {"buyer": who, "supplier_id": supplier, "amount": amount, "currency": "IDR", "channel": channel},
-                  fields)
+                  {"buyer": who, "supplier_id": supplier, "amount": amount, "currency": "IDR", "channel": channel}
+                  | {k: v for k, v in additions.items() if v is not None}, fields)
 
 
 def reversal(event_id: str = "rev-00000001", reverses: str = "evt-00000001", amount: int | None = None, *,

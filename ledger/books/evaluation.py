@@ -5,7 +5,6 @@ writers), so two workers evaluating at once cannot both announce the same change
 restart or rebalance changes no position, hence no status, hence raises no alert.
 """
 
-from collections import defaultdict
 from datetime import datetime
 
 import orjson
@@ -18,8 +17,9 @@ from ledger.rules.eligibility import SupplierClass, class_on
 from ledger.models import Alert, BuyerRow, Entry, Evaluation, Position, Standing
 from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded, program_base
 from ledger.books.registry import load_histories
-from ledger.bulk import chunks
 from ledger.books.targets import in_force
+from ledger.books.versions import counting, reversed_of
+from ledger.bulk import chunks
 from schemas.codes import region_timezone
 from schemas.targets import ProgramDefined
 
@@ -88,23 +88,21 @@ def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime
     if not ids and not categories:
         return []
     cols = (Entry.event_id, Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.channel, Entry.period,
-            Entry.booked_on, Entry.amount, Entry.lines)
+            Entry.booked_on, Entry.amount, Entry.lines, Entry.source_system, Entry.source_key)
     where = [Entry.event_id.in_(sorted(ids))] if ids else []
     where += [Entry.lines.contains(orjson.dumps({"category": c}).decode()[1:-1], autoescape=True) for c in sorted(categories)]
     known = [Entry.recorded_at <= as_of] if as_of is not None else []
-    purchases = session.execute(select(*cols).where(Entry.kind == "purchase", or_(*where), *known)).all()
+    # Only what counts is in the base to begin with: a pending, void or superseded purchase leaves nothing out.
+    purchases = session.execute(select(*cols).where(Entry.kind == "purchase", or_(*where), counting(as_of),
+                                                    *known)).all()
     if not purchases:
         return []
-    reversed_by: dict[str, int] = defaultdict(int)
-    for chunk in chunks(sorted(p.event_id for p in purchases)):
-        for original, amount in session.execute(select(Entry.reverses, func.sum(Entry.amount))
-                                                .where(Entry.reverses.in_(chunk), *known).group_by(Entry.reverses)):
-            reversed_by[original] = int(amount)
+    reversed_by = reversed_of(session, purchases, as_of)
     histories = load_histories(session, {p.supplier_id for p in purchases}, as_of)
     out = []
     for p in purchases:
         gross = p.amount if p.event_id in ids else excluded_part(p.amount, orjson.loads(p.lines or "[]"), categories)
-        part = net_excluded(gross, p.amount, p.amount + reversed_by[p.event_id])
+        part = net_excluded(gross, p.amount, p.amount + reversed_by.get(p.event_id, 0))
         if part:
             cls = class_on(histories.get(p.supplier_id, []), p.booked_on, p.region)
             out.append(Bucket(p.buyer_id, p.period, p.channel, cls, -part))

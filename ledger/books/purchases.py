@@ -1,10 +1,12 @@
-"""Booking purchases and reversals: idempotent by event_id, reversals never past what remains.
+"""Booking purchases and reversals: idempotent by event_id, reversals never past what remains,
+positions moved only by what counts (a completed purchase in force and its reversals).
 
 The decisions are the rules' (`ledger.rules.attribution`); this module reads what they need
 from the ledger, applies them record by record in arrival order, and writes entries, buyers and
 position deltas in the batch's transaction.
 """
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +18,13 @@ from sqlalchemy.orm import Session
 from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
 from ledger.books.registry import load_histories
+from ledger.books.versions import Group, load_groups, lock_sources, spot_of
 from ledger.bulk import chunks, insert_rows
 from ledger.models import BuyerRow, Entry
 from ledger.rules.attribution import (Original, Refusal, Seen, buyer_row, original_of, purchase_row, reversal_row,
                                       reversible, seen)
 from ledger.rules.eligibility import class_on
+from ledger.rules.states import Version, counts, takeover
 from ledger.rules.fingerprint import fingerprint
 from schemas.decode import Invalid, decode
 from schemas.events import PurchaseRecorded, PurchaseReversed
@@ -50,52 +54,117 @@ def prepare(records: list[Record], now: datetime) -> list[Prepared]:
 
 
 def book(session: Session, prepared: list[Prepared], intake: Intake, now: datetime) -> None:
-    """Book a batch of `kuota.purchases.v1` records; every record gets exactly one outcome."""
+    """Book a batch of `kuota.purchases.v1` records; every record gets exactly one outcome.
+    Positions change only for what counts (`ledger.rules.states`): a completed purchase in force,
+    and the reversals of such a purchase; a new version moves its purchase's part in the same
+    transaction."""
     events = [p.event for p in prepared if not isinstance(p.event, Invalid)]
     targets = {ev.reverses for ev in events if isinstance(ev, PurchaseReversed)}
     known = _load_entries(session, {ev.event_id for ev in events} | targets)
-    fingerprints = {eid: o.fingerprint for eid, o in known.items()}
-    reversed_so_far = _reversed_amounts(session, targets)  # read only for what is reversed
+    # Only purchases with a source (and reversals of such purchases) need their versions read.
+    sources = {(ev.source.system, ev.source.key) for ev in events if isinstance(ev, PurchaseRecorded) and ev.source}
+    sources |= {known[t].source for t in targets if t in known and known[t].source}
+    lock_sources(session, sources)
+    groups = load_groups(session, sources) if sources else {}
     suppliers = {ev.supplier_id for ev in events if isinstance(ev, PurchaseRecorded)}
     suppliers |= {o.supplier_id for o in known.values()}
-    histories = load_histories(session, suppliers)
-    rows, buyers, deltas = [], {}, Deltas()
+    for g in groups.values():
+        suppliers |= {g.entry.supplier_id} if g.entry else set()
+        suppliers |= {spot.supplier_id for spot in g.reversals}
+    batch = _Batch(known, _reversed_amounts(session, targets), groups, load_histories(session, suppliers), now)
 
     for p in prepared:
         rec, ev, fp = p.rec, p.event, p.fingerprint
         if isinstance(ev, Invalid):
             intake.rejected(rec, ev.reason, ev.errors)
             continue
-        verdict = seen(ev.event_id, fp, fingerprints)
+        verdict = seen(ev.event_id, fp, batch.fingerprints)
         if verdict is not Seen.NEW:
             intake.not_new(rec, ev.event_id, verdict)
             continue
-        if isinstance(ev, PurchaseRecorded):
-            row = p.row
-            buyers[ev.buyer.id] = buyer_row(ev)
+        outcome = batch.purchase(ev, p.row) if isinstance(ev, PurchaseRecorded) else batch.reversal(ev, fp)
+        if isinstance(outcome, Refusal):
+            intake.rejected(rec, outcome.reason, (outcome.message,), ev.event_id)
         else:
-            amount = reversible(ev.reverses, ev.amount, known.get(ev.reverses), reversed_so_far[ev.reverses])
-            if isinstance(amount, Refusal):
-                intake.rejected(rec, amount.reason, (amount.message,), ev.event_id)
-                continue
-            reversed_so_far[ev.reverses] += amount
-            row = reversal_row(ev, fp, now, known[ev.reverses], amount)
-        known[ev.event_id], fingerprints[ev.event_id] = original_of(row), fp
-        rows.append(row)
-        cls = class_on(histories.get(row["supplier_id"], []), row["booked_on"], row["region"])
-        deltas.add(row["buyer_id"], row["period"], row["channel"], cls, row["amount"])
-        intake.applied(rec, ev.event_id)
+            intake.applied(rec, ev.event_id)
 
-    if rows:
-        insert_rows(session.connection(), Entry.__table__, rows)
-        _upsert_buyers(session, list(buyers.values()))
-        deltas.apply(session)
+    if batch.rows:
+        insert_rows(session.connection(), Entry.__table__, batch.rows)
+        _upsert_buyers(session, list(batch.buyers.values()))
+        batch.deltas.apply(session)
+
+
+class _Batch:
+    """What one batch has booked so far, so later records of the batch are judged against it."""
+
+    def __init__(self, known: dict[str, Original], reversed_so_far: defaultdict[str, int],
+                 groups: dict[tuple[str, str], Group], histories, now: datetime):
+        self.known, self.reversed_so_far, self.groups, self.histories, self.now = (
+            known, reversed_so_far, groups, histories, now)
+        self.fingerprints = {eid: o.fingerprint for eid, o in known.items()}
+        self.rows: list[dict] = []
+        self.buyers: dict[str, dict] = {}
+        self.deltas = Deltas()
+        self._arrivals = itertools.count(2**62)  # after every stored entry: a tie goes to the later arrival
+
+    def purchase(self, ev: PurchaseRecorded, row: dict) -> None:
+        booked = self._keep(ev.event_id, row)
+        self.buyers[ev.buyer.id] = buyer_row(ev)
+        if ev.source is None:
+            if counts(ev.state):
+                self._move(booked, ev.amount, 1)
+            return
+        group = self.groups[booked.source]
+        version = Version(ev.source.version, next(self._arrivals), ev.state)
+        move = takeover(group.current, version)
+        if move is None:
+            return  # a lower version arriving late: booked, never counts
+        if move.remove_old:
+            self._move(group.entry, -group.entry.amount, -1)
+        if move.add_new:
+            self._move(booked, ev.amount, 1)
+        if move.moves_reversals:
+            sign = 1 if move.add_new else -1
+            for spot, (amount, n) in group.reversals.items():
+                self._move(spot, sign * amount, sign * n)
+        group.current, group.entry = version, booked
+
+    def reversal(self, ev: PurchaseReversed, fp: str) -> Refusal | None:
+        original = self.known.get(ev.reverses)
+        group = self.groups.get(original.source) if original is not None and original.source else None
+        if group is not None:  # what remains is of the version in force, less every reversal of the purchase
+            amount = reversible(ev.reverses, ev.amount, original, group.reversed, group.entry.amount)
+        else:
+            amount = reversible(ev.reverses, ev.amount, original, self.reversed_so_far[ev.reverses])
+        if isinstance(amount, Refusal):
+            return amount
+        booked = self._keep(ev.event_id, reversal_row(ev, fp, self.now, original, amount))
+        if group is not None:
+            group.reversal(spot_of(booked), amount)
+            live = counts(group.current.state)
+        else:
+            self.reversed_so_far[ev.reverses] += amount
+            live = counts(original.state)
+        if live:
+            self._move(booked, -amount, 1)
+        return None
+
+    def _keep(self, event_id: str, row: dict) -> Original:
+        booked = original_of(row)
+        self.known[event_id], self.fingerprints[event_id] = booked, row["fingerprint"]
+        self.rows.append(row)
+        return booked
+
+    def _move(self, at, amount: int, entries: int) -> None:
+        cls = class_on(self.histories.get(at.supplier_id, []), at.booked_on, at.region)
+        self.deltas.add(at.buyer_id, at.period, at.channel, cls, amount, entries)
 
 
 def _load_entries(session: Session, event_ids: set[str]) -> dict[str, Original]:
     found = {}
     cols = (Entry.event_id, Entry.kind, Entry.fingerprint, Entry.buyer_id, Entry.region, Entry.supplier_id,
-            Entry.channel, Entry.amount, Entry.booked_on, Entry.period)
+            Entry.channel, Entry.amount, Entry.booked_on, Entry.period, Entry.state, Entry.source_system,
+            Entry.source_key, Entry.source_version)
     for chunk in chunks(sorted(event_ids)):
         for eid, *rest in session.execute(select(*cols).where(Entry.event_id.in_(chunk))):
             found[eid] = Original(*rest)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.intake import Intake, Record, new_events
 from ledger.books.positions import Deltas
+from ledger.books.versions import counting
 from ledger.bulk import chunks
 from ledger.models import Entry, Registration
 from ledger.rules.attribution import registration_row
@@ -63,7 +64,7 @@ def _reclassify(session: Session, old: History, new: History, supplier_ids: set[
         entries = session.execute(
             select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.channel, Entry.booked_on,
                    Entry.amount)
-            .where(Entry.supplier_id.in_(chunk))
+            .where(Entry.supplier_id.in_(chunk), counting())  # only what counts sits in the positions
         )
         for buyer, region, sid, period, channel, day, amount in entries:
             before, after = class_on(old.get(sid, []), day, region), class_on(new[sid], day, region)

@@ -1,4 +1,4 @@
-"""Programs and budgets from `kuota.targets.v1`: kept whole, the latest per key in force."""
+"""Programs, budgets and planned packages from `kuota.targets.v1`: kept whole, the latest per key in force."""
 
 from datetime import datetime
 
@@ -9,10 +9,15 @@ from ledger.books.intake import Intake, Record, new_events
 from ledger.models import Target
 from ledger.bulk import chunks
 from schemas.decode import Invalid, decode
+from schemas.allocation import AllocationPlanned
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, target_key
 
+# A province plans thousands of packages; the evaluation, run every few seconds, reads only these.
+_PROGRAMS_AND_BUDGETS = ("program.defined", "budget.declared")
 
-def prepare(records: list[Record], now: datetime) -> list[tuple[Record, ProgramDefined | BudgetDeclared | Invalid]]:
+
+def prepare(records: list[Record], now: datetime) -> list[tuple[Record, ProgramDefined | BudgetDeclared |
+                                                                 AllocationPlanned | Invalid]]:
     return [(rec, decode("targets", rec.value)) for rec in records]
 
 
@@ -32,14 +37,29 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
 def in_force(session: Session, as_of: datetime | None = None) -> tuple[list[ProgramDefined], list[BudgetDeclared]]:
     """Programs and declared budgets in force; with `as_of`,
     as the ledger knew them then. Per key the latest occurred_at wins, then the latest arrival."""
-    q = select(Target.key, Target.body).order_by(Target.key, Target.occurred_at, Target.id)
-    if as_of is not None:
-        q = q.where(Target.recorded_at <= as_of)
-    latest = {key: body for key, body in session.execute(q)}
-    events = [TARGET_EVENT.validate_json(body) for body in latest.values()]
+    events = _latest(session, as_of, Target.type.in_(_PROGRAMS_AND_BUDGETS))
     programs = sorted((e for e in events if isinstance(e, ProgramDefined)), key=lambda p: p.program_id)
     budgets = [e for e in events if isinstance(e, BudgetDeclared)]
     return programs, budgets
+
+
+def allocations_in_force(session: Session, as_of: datetime | None = None, *, year: int | None = None,
+                         agency: str | None = None) -> list[AllocationPlanned]:
+    """Planned packages in force (withdrawn ones included: they say a package no longer counts),
+    of one fiscal year or agency when given; with `as_of`, as the ledger knew them then."""
+    prefix = "allocation:" + (f"{agency}:" + (f"{year}:" if year is not None else "") if agency else "")
+    where = [Target.type == "allocation.planned", Target.key.startswith(prefix, autoescape=True)]
+    events = _latest(session, as_of, *where)
+    return [e for e in events if isinstance(e, AllocationPlanned) and year in (None, e.fiscal_year)
+            and agency in (None, e.agency_id)]  # the prefix narrows; an id holding `:` could still match
+
+
+def _latest(session: Session, as_of: datetime | None, *where) -> list:
+    q = select(Target.key, Target.body).where(*where).order_by(Target.key, Target.occurred_at, Target.id)
+    if as_of is not None:
+        q = q.where(Target.recorded_at <= as_of)
+    latest = {key: body for key, body in session.execute(q)}
+    return [TARGET_EVENT.validate_json(body) for body in latest.values()]
 
 
 def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]:

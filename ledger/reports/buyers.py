@@ -1,6 +1,6 @@
-"""One buyer down to each entry: the supplier, the supplier's class on the purchase date, and
-whether and why the entry counted for each program covering the buyer; and the buyer's months
-against each program's line."""
+"""One buyer down to each entry: the supplier, the supplier's class on the purchase date, the
+purchase's state, and whether and why the entry counted for each program covering the buyer
+(pending, void and superseded first); and the buyer's months against each program's line."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ledger.books.registry import load_histories, supplier_names
+from ledger.books.versions import entry_states
 from ledger.models import Entry
 from ledger.reports.scope import Scope
 from ledger.reports.spend import trend
@@ -35,6 +36,8 @@ class EntryLine:
     late: bool
     reverses: str | None
     counts: dict[str, tuple[bool, str]]  # program_id -> (counts?, reason code)
+    state: str = "completed"  # of the purchase (for a reversal: of the purchase it reverses, as in force)
+    not_counted: str | None = None  # pending, void or superseded; None when it counts
 
 
 @dataclass
@@ -75,13 +78,17 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period: str | None = None, limi
     entries = session.scalars(q.order_by(Entry.booked_on, Entry.id).offset(offset).limit(limit)).all()
     histories = load_histories(session, {e.supplier_id for e in entries}, scope.as_of)
     names = supplier_names(session, {e.supplier_id for e in entries})
+    states = entry_states(session, entries, scope.as_of)
     lines = []
     for e in entries:
         cls = class_on(histories.get(e.supplier_id, []), e.booked_on, e.region)
         excluded_id = e.reverses if e.kind == "reversal" else e.event_id
+        state, not_counted = states[e.event_id]
         lines.append(EntryLine(e.event_id, e.kind, e.occurred_at, e.recorded_at, e.booked_on, e.supplier_id,
                                names.get(e.supplier_id), cls.scale, cls.cooperative, cls.local, e.channel, e.amount,
-                               e.late, e.reverses, {p.program_id: why(p, cls, e.channel, excluded_id) for p in programs}))
+                               e.late, e.reverses,
+                               {p.program_id: why(p, cls, e.channel, excluded_id, not_counted) for p in programs},
+                               state, not_counted))
     return BuyerDetail(buyer_id, scope.names.get(buyer_id), info.kind, info.region, overview(scope, buyer=buyer_id),
                        lines, total, [p.program_id for p in programs])
 

@@ -7,9 +7,10 @@ from functools import cached_property
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ledger.books.targets import in_force
+from ledger.books.targets import allocations_in_force, in_force
 from ledger.models import BuyerRow
 from ledger.rules.programs import BuyerInfo
+from schemas.allocation import AllocationPlanned
 from schemas.targets import BudgetDeclared, ProgramDefined
 
 
@@ -37,6 +38,10 @@ class Scope:
 
     def program(self, program_id: str) -> ProgramDefined | None:
         return next((p for p in self.programs if p.program_id == program_id), None)
+
+    def allocations(self, *, year: int | None = None, agency: str | None = None) -> list[AllocationPlanned]:
+        """Planned packages in force, read when asked (a province plans thousands), never cached."""
+        return allocations_in_force(self.session, self.as_of, year=year, agency=agency)
 
     @cached_property
     def budget_of(self) -> dict[tuple[str, int], int]:

@@ -1,6 +1,6 @@
-"""Spend: per buyer and period, total and eligible (UMKM and cooperatives) from the positions;
-month by month for one program or the default rule; and buckets recomputed from entries as the
-ledger knew them at a past moment."""
+"""Spend: per buyer and period, total and eligible (UMKM and cooperatives) from the positions, and
+beside them what is pending; month by month for one program or the default rule; and buckets
+recomputed from entries as the ledger knew them at a past moment."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from ledger.books.evaluation import exclusion_buckets, position_buckets
 from ledger.books.registry import load_histories
+from ledger.books.versions import counting, in_state
 from ledger.models import Entry, Position
 from ledger.reports.scope import Scope
 from ledger.rules.compliance import share_bp
 from ledger.rules.eligibility import SupplierClass, class_on, counts_as_umkm
 from ledger.rules.periods import period_of
 from ledger.rules.programs import Bucket, figures
+from ledger.rules.states import PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class SpendLine:
     period: str
     total: int
     eligible: int
+    pending: int = 0  # in process (dalam proses): shown beside the total, never counted in it
 
     @property
     def share_bp(self) -> int | None:
@@ -39,33 +42,60 @@ class SpendLine:
 
 def spend(scope: Scope, granularity: str = "year", buyer: str | None = None,
           kind: str | None = None) -> list[SpendLine]:
-    """Total and eligible net spend per buyer and period, largest total first."""
+    """Total and eligible net spend per buyer and period, largest total first; beside them what
+    is still pending. A buyer with only pending spend has a line with a total of 0."""
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for buyer_id, month, cls, amount in _counted(scope, buyer):
+        acc = sums[(buyer_id, period_of(month, granularity))]
+        acc[0] += amount
+        if counts_as_umkm(cls):
+            acc[1] += amount
+    for (buyer_id, month), amount in pending(scope.session, scope.as_of, buyer).items():
+        sums[(buyer_id, period_of(month, granularity))][2] += amount
+    lines = []
+    for (buyer_id, period), (total, eligible, waiting) in sums.items():
+        info = scope.known_buyers.get(buyer_id)
+        if kind and (info is None or info.kind != kind):
+            continue
+        lines.append(SpendLine(buyer_id, scope.names.get(buyer_id), info.kind if info else "?",
+                               info.region if info else "?", period, total, eligible, waiting))
+    return sorted(lines, key=lambda line: (-line.total, line.buyer_id, line.period))
+
+
+def _counted(scope: Scope, buyer: str | None):
+    """(buyer, month, supplier class, amount) of what counts: the positions, or as of a past moment
+    the entries recorded by then."""
+    if scope.as_of is not None:
+        for b in entry_buckets(scope.session, scope.as_of, buyer):
+            yield b.buyer_id, b.month, b.cls, b.amount
+        return
     q = (select(Position.buyer_id, Position.period, Position.scale, Position.cooperative, Position.local,
                 func.sum(Position.amount))
          .group_by(Position.buyer_id, Position.period, Position.scale, Position.cooperative, Position.local))
     if buyer:
         q = q.where(Position.buyer_id == buyer)
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for buyer_id, month, scale, coop, local, amount in scope.session.execute(q):
-        acc = sums[(buyer_id, period_of(month, granularity))]
-        acc[0] += int(amount)
-        if counts_as_umkm(SupplierClass(scale, bool(coop), bool(local))):
-            acc[1] += int(amount)
-    lines = []
-    for (buyer_id, period), (total, eligible) in sums.items():
-        info = scope.known_buyers.get(buyer_id)
-        if kind and (info is None or info.kind != kind):
-            continue
-        lines.append(SpendLine(buyer_id, scope.names.get(buyer_id), info.kind if info else "?",
-                               info.region if info else "?", period, total, eligible))
-    return sorted(lines, key=lambda line: (-line.total, line.buyer_id, line.period))
+        yield buyer_id, month, SupplierClass(scale, bool(coop), bool(local)), int(amount)
+
+
+def pending(session: Session, as_of: datetime | None = None, buyer: str | None = None) -> dict[tuple[str, str], int]:
+    """{(buyer, month): rupiah of purchases whose version in force is pending, net of their
+    reversals}, as known at `as_of`: what would count once completed."""
+    q = (select(Entry.buyer_id, Entry.period, func.sum(Entry.amount)).where(in_state(PENDING, as_of))
+         .group_by(Entry.buyer_id, Entry.period))
+    if as_of is not None:
+        q = q.where(Entry.recorded_at <= as_of)
+    if buyer is not None:
+        q = q.where(Entry.buyer_id == buyer)
+    return {(b, month): int(amount) for b, month, amount in session.execute(q) if amount}
 
 
 def entry_buckets(session: Session, as_of: datetime | None = None, buyer: str | None = None) -> list[Bucket]:
-    """Buckets recomputed from entries (and registrations) recorded by `as_of`."""
+    """Buckets recomputed from the entries (and registrations) recorded by `as_of` that counted then."""
     q = (select(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.channel, Entry.booked_on,
                 func.sum(Entry.amount))
          .group_by(Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.period, Entry.channel, Entry.booked_on))
+    q = q.where(counting(as_of))
     if as_of is not None:
         q = q.where(Entry.recorded_at <= as_of)
     if buyer is not None:

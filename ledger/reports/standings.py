@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.evaluation import exclusion_buckets, position_buckets
 from ledger.books.outbox import alert_message
-from ledger.models import Alert, Evaluation, Standing
+from ledger.models import Alert, Entry, Evaluation, Standing
 from ledger.reports.spend import entry_buckets
 from ledger.reports.scope import Scope
 from ledger.rules.compliance import evaluate
@@ -74,7 +74,8 @@ def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:
 
 def _recomputed(scope: Scope, program_id, period, buyer) -> list[ComplianceLine]:
     buckets = entry_buckets(scope.session, scope.as_of)
-    seen = {b.buyer_id for b in buckets}
+    # Buyers with any entry by then, counted or not (only pending, or all reversed), as the live books have them.
+    seen = set(scope.session.scalars(select(Entry.buyer_id).where(Entry.recorded_at <= scope.as_of).distinct()))
     # Only buyers the ledger had booked by then (and agencies with a budget declared by then).
     buyers = {b: info for b, info in scope.buyers.items() if b in seen or b not in scope.known_buyers}
     lines = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ledger.books.registry import latest_registrations, load_histories
+from ledger.books.versions import counting
 from ledger.models import Entry
 from ledger.reports.scope import Scope
 from ledger.rules.eligibility import class_on
@@ -33,6 +34,7 @@ def supplier_view(scope: Scope, *, supplier: str | None = None, program: str | N
     q = (select(Entry.supplier_id, Entry.buyer_id, Entry.region, Entry.channel, Entry.booked_on,
                 func.sum(Entry.amount), func.count())
          .group_by(Entry.supplier_id, Entry.buyer_id, Entry.region, Entry.channel, Entry.booked_on))
+    q = q.where(counting(scope.as_of))  # pending, void and superseded purchases were received by no one yet
     if scope.as_of is not None:
         q = q.where(Entry.recorded_at <= scope.as_of)
     if supplier is not None:

@@ -14,6 +14,7 @@ from schemas.codes import RejectReason
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
 from ledger.rules.eligibility import derive_scale
 from ledger.rules.periods import local_date, month_end, month_of
+from ledger.rules.states import COMPLETED
 
 
 class Seen(StrEnum):
@@ -58,23 +59,35 @@ class Original:
     amount: int
     booked_on: date
     period: str
+    state: str = COMPLETED
+    source_system: str | None = None  # a reversal carries its purchase's source, without a version
+    source_key: str | None = None
+    source_version: int | None = None
+
+    @property
+    def source(self) -> tuple[str, str] | None:
+        """The source record whose versions this entry belongs to; None for a purchase of its own."""
+        return None if self.source_system is None else (self.source_system, self.source_key)
 
 
 def original_of(row: dict) -> Original:
     return Original(row["kind"], row["fingerprint"], row["buyer_id"], row["region"], row["supplier_id"],
-                    row["channel"], row["amount"], row["booked_on"], row["period"])
+                    row["channel"], row["amount"], row["booked_on"], row["period"], row["state"],
+                    row["source_system"], row["source_key"], row["source_version"])
 
 
 def reversible(reverses: str, requested: int | None, original: Original | None,
-               already_reversed: int) -> int | Refusal:
+               already_reversed: int, in_force_amount: int | None = None) -> int | Refusal:
     """Rupiah a reversal takes back from purchase `reverses`, or why it may not: the purchase must
     be booked, must not itself be a reversal, and no more than what remains of it may be taken
-    back. `requested` None means everything that remains."""
+    back. `requested` None means everything that remains. For a purchase with versions what
+    remains is of the version in force (`in_force_amount`), less every reversal of any version
+    (`already_reversed`)."""
     if original is None:
         return Refusal(RejectReason.UNKNOWN_REVERSAL, f"no purchase {reverses} has been booked")
     if original.kind != "purchase":
         return Refusal(RejectReason.INVALID_REVERSAL, f"{reverses} is itself a reversal")
-    remaining = original.amount - already_reversed
+    remaining = (original.amount if in_force_amount is None else in_force_amount) - already_reversed
     amount = requested if requested is not None else remaining
     if amount <= 0 or amount > remaining:
         return Refusal(RejectReason.OVER_REVERSAL, f"asks to reverse {amount} of {reverses}, only {remaining} remains")
@@ -83,26 +96,33 @@ def reversible(reverses: str, requested: int | None, original: Original | None,
 
 def purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
     """The entry of a purchase: its date in the buyer's region decides the period and, later,
-    the supplier's class; `late` when the ledger learns of it after that month has closed."""
+    the supplier's class; `late` when the ledger learns of it after that month has closed; its
+    state, the source record and version it copies, and the UMK value that source declares."""
     day = local_date(ev.occurred_at, ev.buyer.region)
     lines = orjson.dumps([line.model_dump(mode="json") for line in ev.lines]).decode() if ev.lines else None
+    src = ev.source
     return dict(
         event_id=ev.event_id, fingerprint=fp, kind="purchase", buyer_id=ev.buyer.id, region=ev.buyer.region,
         supplier_id=ev.supplier_id, amount=ev.amount, channel=ev.channel.value, occurred_at=ev.occurred_at,
         booked_on=day, period=month_of(day), recorded_at=now, late=now >= month_end(day, ev.buyer.region),
-        reverses=None, reference=ev.reference, note=None, lines=lines,
+        reverses=None, reference=ev.reference, note=None, lines=lines, state=ev.state,
+        source_system=src.system if src else None, source_key=src.key if src else None,
+        source_version=src.version if src else None, declared_umk=ev.declared_umk_amount,
     )
 
 
 def reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Original, amount: int) -> dict:
     """The entry of a reversal: a negative amount in the original purchase's buyer, supplier,
-    channel and period, so it moves the same position back."""
+    channel and period, so it moves the same position back. It carries that purchase's state
+    and source record (not its version): a reversal follows the purchase, whichever version is
+    in force."""
     return dict(
         event_id=ev.event_id, fingerprint=fp, kind="reversal", buyer_id=original.buyer_id,
         region=original.region, supplier_id=original.supplier_id, amount=-amount, channel=original.channel,
         occurred_at=ev.occurred_at, booked_on=original.booked_on, period=original.period, recorded_at=now,
         late=now >= month_end(original.booked_on, original.region), reverses=ev.reverses, reference=None,
-        note=ev.reason, lines=None,
+        note=ev.reason, lines=None, state=original.state, source_system=original.source_system,
+        source_key=original.source_key, source_version=None, declared_umk=None,
     )
 
 

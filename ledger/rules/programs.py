@@ -133,8 +133,13 @@ def net_excluded(excluded_gross: int, gross: int, net: int) -> int:
     return excluded_gross * net // gross
 
 
-def why(program: ProgramDefined, cls: SupplierClass, channel: str, event_id: str | None = None) -> tuple[bool, str]:
-    """Whether one entry counts for a program, and the stable code of why (or why not)."""
+def why(program: ProgramDefined, cls: SupplierClass, channel: str, event_id: str | None = None,
+        not_counted: str | None = None) -> tuple[bool, str]:
+    """Whether one entry counts for a program, and the stable code of why (or why not).
+    `not_counted` (`ledger.rules.states.not_counted`: pending, void, superseded) answers first:
+    an entry that counts toward no position counts for no program, whatever its supplier."""
+    if not_counted is not None:
+        return False, not_counted
     if any(x.channel is not None and x.channel.value == channel for x in program.exclusions):
         return False, "channel_excluded"
     if event_id is not None and any(x.event_id == event_id for x in program.exclusions):

@@ -4,12 +4,14 @@ terminal, JSON, CSV, XLSX and the API's downloads, so every figure shown comes f
 from dataclasses import asdict
 from datetime import datetime
 
+from ledger.reports.allocation import AllocationLine
 from ledger.reports.buyers import BuyerDetail
+from ledger.reports.declared import DeclaredLine
 from ledger.reports.spend import SpendLine, TrendPoint
 from ledger.reports.standings import AlertLine, ComplianceLine
 from ledger.reports.suppliers import SupplierLine
 from streams.officers.tables import Report, columns
-from streams.officers.words import REASONS, YES_NO, heading, title
+from streams.officers.words import CLASSES, REASONS, YES_NO, heading, title
 
 COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "actual|rupiah", "required|rupiah",
                      "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp", "status|status", "grade")
@@ -53,7 +55,7 @@ def alerts(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> 
 
 def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:
     cols = columns("booked_on", "event_id", "kind|entry", "supplier_id", "supplier_name", "supplier_class|class",
-                   "cooperative", "channel|channel", "amount|rupiah", "late") + columns(*(f"counts:{p}" for p in detail.programs))
+                   "cooperative", "channel|channel", "amount|rupiah", "state|state", "not_counted|reason", "late") + columns(*(f"counts:{p}" for p in detail.programs))
     yes, no = YES_NO.get(lang, YES_NO["id"])
     reasons = REASONS.get(lang, REASONS["id"])
     rows = []
@@ -61,7 +63,8 @@ def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -
         row = {"booked_on": e.booked_on.isoformat(), "event_id": e.event_id, "kind": e.kind,
                "supplier_id": e.supplier_id, "supplier_name": e.supplier_name,
                "supplier_class": e.supplier_class, "cooperative": e.cooperative, "channel": e.channel, "amount": e.amount, "late": e.late, "reverses": e.reverses,
-               "recorded_at": e.recorded_at.isoformat(), "local": e.local}
+               "recorded_at": e.recorded_at.isoformat(), "local": e.local, "state": e.state,
+               "not_counted": e.not_counted}
         for p, (ok, code) in e.counts.items():
             row[f"counts:{p}"] = f"{yes if ok else no}: {reasons.get(code, code)}"
             row[f"reason:{p}"] = code
@@ -87,6 +90,50 @@ def trend(points: list[TrendPoint], *, lang: str = "id", about: dict | None = No
 
 def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None) -> Report:
     rows = [{"buyer_id": x.buyer_id, "name": x.name, "kind": x.kind, "region": x.region, "period": x.period,
-             "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp} for x in lines]
-    cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp")
+             "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp, "pending": x.pending} for x in lines]
+    cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp",
+                   "pending|rupiah")
     return Report(title("spend", lang), cols, rows, about or {})
+
+
+ALLOCATION = columns("buyer_id", "name", "fiscal_year", "budget_line|budget_line", "budget|rupiah", "packages|int",
+                     "planned_ukm|rupiah", "planned_share_bp|bp", "realised|rupiah", "realised_share_bp|bp",
+                     "planned_non_ukm|rupiah", "excluded|rupiah", "counted_by", "non_ukm_reasons")
+
+
+def allocation_row(x: AllocationLine) -> dict:
+    """One agency and year; JSON also carries its non-UKM and excluded packages, each with its reason."""
+    reasons: dict[str, int] = {}
+    for p in x.non_ukm_packages:
+        reasons[p.reason or "-"] = reasons.get(p.reason or "-", 0) + 1
+    return asdict(x) | {"budget_line": x.budget is not None, "planned_share_bp": x.planned_share_bp,
+                        "realised_share_bp": x.realised_share_bp,
+                        "non_ukm_reasons": "; ".join(f"{r} ({n})" for r, n in reasons.items())}
+
+
+def allocation(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> Report:
+    """Allocation rows (`allocation_row`) as a report."""
+    return Report(title("allocation", lang), ALLOCATION, rows, about or {},
+                  ("budget", "planned_ukm", "realised", "planned_non_ukm", "excluded"), when_empty="no_allocation",
+                  brief=("buyer_id", "name", "fiscal_year", "budget_line", "budget", "planned_ukm", "planned_share_bp",
+                         "realised", "realised_share_bp", "non_ukm_reasons"))
+
+
+DECLARED = columns("buyer_id", "name", "year", "contracts|int", "declared_umk|rupiah", "supported|rupiah",
+                   "supported_bp|bp", "not_supported|rupiah", "not_supported_by_class")
+
+
+def declared_row(x: DeclaredLine, lang: str = "id") -> dict:
+    """One buyer and year; JSON also lists each contract the registry does not support (class codes)."""
+    by_class: dict[str, int] = {}
+    for c in x.unsupported:
+        by_class[c.supplier_class] = by_class.get(c.supplier_class, 0) + 1
+    said = CLASSES.get(lang, CLASSES["id"])
+    classes = "; ".join(f"{said.get(k, k)} ({n})" for k, n in sorted(by_class.items()))
+    return asdict(x) | {"supported_bp": x.supported_bp, "not_supported": x.not_supported,
+                        "not_supported_by_class": classes}
+
+
+def declared(lines: list[DeclaredLine], *, lang: str = "id", about: dict | None = None) -> Report:
+    return Report(title("declared", lang), DECLARED, [declared_row(x, lang) for x in lines], about or {},
+                  ("declared_umk", "supported", "not_supported"), when_empty="no_declared")

@@ -31,6 +31,8 @@ class Report:
     about: dict[str, str] = field(default_factory=dict)  # program, period, as of ... for the header sheet
     totals: tuple[str, ...] = ()  # rupiah columns summed in a last row of the XLSX
     empty_ledger: bool = False  # no row because the ledger holds nothing yet (not a filter that matched none)
+    when_empty: str | None = None  # the key of the words said when no row matches, if not `nothing_matches`
+    brief: tuple[str, ...] = ()  # the columns a terminal table shows when not all fit (files keep every one)
 
 
 def columns(*specs: str) -> list[Column]:
@@ -58,9 +60,12 @@ def as_csv(report: Report) -> str:
 
 
 def as_table(report: Report, lang: str = "id") -> Table:
-    table = Table(*[c.heading(lang) for c in report.columns], title=report.title)
+    shown = [c for c in report.columns if not report.brief or c.key in report.brief]
+    table = Table(title=report.title)
+    for c in shown:  # a figure is never cut or wrapped: text columns give way first
+        table.add_column(c.heading(lang), no_wrap=c.kind in ("rupiah", "bp", "int"))
     for row in report.rows:
-        table.add_row(*[_shown(row.get(c.key), c, lang) for c in report.columns])
+        table.add_row(*[_shown(row.get(c.key), c, lang) for c in shown])
     return table
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from ledger.books.audit import AuditReport
-from ledger.reports import buyers, spend, standings, suppliers
+from ledger.reports import allocation, buyers, declared, spend, standings, suppliers
 from ledger.reports.checks import receipts_total
 from ledger.reports.scope import Scope
 from schemas.events import EARLIEST, LATEST
@@ -81,6 +81,11 @@ def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **
         return reports.suppliers(suppliers.supplier_view(scope, **args), programs, lang=lang, about=about)
     if name == "trend":
         return reports.trend(spend.trend(scope, **args), lang=lang, about=about)
+    if name == "allocation":
+        rows = [reports.allocation_row(x) for x in allocation.allocation(scope, **args)]
+        return reports.allocation(rows, lang=lang, about=about)
+    if name == "declared":
+        return reports.declared(declared.declared(scope, **args), lang=lang, about=about)
     return reports.spend(spend.spend(scope, **args), lang=lang, about=about)
 
 
@@ -98,7 +103,8 @@ def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path 
     elif report.rows:
         console.print(as_table(report, lang))
     else:  # an empty table says nothing; say what to do instead
-        console.print(WORDS[lang if lang in WORDS else "id"]["empty_ledger" if report.empty_ledger else "nothing_matches"])
+        said = "empty_ledger" if report.empty_ledger else report.when_empty or "nothing_matches"
+        console.print(WORDS[lang if lang in WORDS else "id"][said])
 
 
 def print_audit(console: Console, report: AuditReport, gaps: list[Gap]) -> int:

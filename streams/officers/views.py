@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ledger.reports import buyers, spend, standings, suppliers as supplier_report
+from ledger.reports import allocation as allocation_report, buyers, spend, standings, suppliers as supplier_report
 from ledger.reports.scope import Scope, ping
 from ledger.reports.suppliers import SupplierLine
-from streams.officers.reports import alert_row, compliance_row
+from streams.officers.reports import alert_row, allocation_row, compliance_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period=None, limit=100, offset=
                 "supplier_name": e.supplier_name, "amount": e.amount, "channel": e.channel,
                 "booked_on": e.booked_on, "occurred_at": e.occurred_at, "recorded_at": e.recorded_at,
                 "late": e.late, "reverses": e.reverses, "supplier_class": e.supplier_class,
-                "cooperative": e.cooperative, "local": e.local,
+                "cooperative": e.cooperative, "local": e.local, "state": e.state, "not_counted": e.not_counted,
                 "programs": {p: {"counts": ok, "reason": code} for p, (ok, code) in e.counts.items()}}
                for e in d.entries]
     return {"buyer": {"buyer_id": d.buyer_id, "name": d.name, "kind": d.kind, "region": d.region},
@@ -106,3 +106,8 @@ def parts(scope: Scope, program_id: str, period: str) -> list[dict]:
     """Each covered buyer's part of a program in one period."""
     return [{"buyer_id": p.buyer_id, "name": p.name, "eligible": p.eligible, "total": p.total}
             for p in standings.parts(scope, program_id, period)]
+
+
+def allocation(scope: Scope, *, year: int | None = None, buyer: str | None = None) -> list[dict]:
+    """Per agency and fiscal year: budget, planned UKM pagu, realised spend, shares and packages."""
+    return [allocation_row(x) for x in allocation_report.allocation(scope, year=year, buyer=buyer)]

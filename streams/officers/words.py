@@ -73,6 +73,42 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "main_nav": ("Navigasi utama", "Main navigation"),
     "reversal": ("pembatalan", "reversal"),
     "no_alerts": ("Tidak ada peringatan.", "No alerts."),
+    # Why an entry on a buyer's page does not count (`ledger.rules.states`), in a word.
+    "state_pending": ("dalam proses", "pending"), "state_void": ("batal", "void"),
+    "state_superseded": ("digantikan versi baru", "superseded"),
+    # The allocation page (SIRUP budgets and packages next to realisation).
+    "allocation": ("Alokasi dan realisasi", "Allocation and realisation"),
+    "allocation_intro": ("Per perangkat daerah dan tahun anggaran: pagu belanja pengadaan (dasar porsi 40%), pagu "
+                         "paket yang direncanakan untuk usaha kecil (UKM) dan porsinya, serta realisasi belanja yang "
+                         "dihitung seperti aturan 40% (usaha mikro, kecil dan koperasi).",
+                         "Per agency and fiscal year: the procurement budget (the base of the 40% share), the pagu "
+                         "of the packages planned for small business (UKM) and its share, and the spend counted as "
+                         "the 40% rule counts it (micro, small and cooperatives)."),
+    "fiscal_year": ("Tahun anggaran", "Fiscal year"),
+    "procurement_budget": ("Pagu pengadaan", "Procurement budget"),
+    "planned_ukm": ("Rencana UKM", "Planned for UKM"),
+    "planned_share": ("Porsi rencana UKM", "Planned UKM share"),
+    "realised_share": ("Porsi realisasi", "Realised share"),
+    "realised": ("Realisasi UMK dan koperasi", "Realised: micro, small, cooperatives"),
+    "non_ukm": ("Paket non-UKM", "Non-UKM packages"),
+    "excluded_packages": ("Paket dikecualikan dari aturan pengadaan (tidak dihitung)",
+                          "Packages excluded from the procurement rules (not counted)"),
+    "reason": ("Alasan", "Reason"),
+    "no_reason": ("tanpa alasan", "no reason given"),
+    "package": ("Paket", "Package"),
+    "method": ("Metode", "Method"),
+    "no_budget_line": ("Unit tanpa baris anggaran", "Units without a budget line"),
+    "no_budget_line_hint": ("Unit ini merencanakan paket tetapi tidak punya pagu pengadaan sendiri: porsinya tidak "
+                            "dihitung (bukan nol).", "These units plan packages but declare no procurement budget "
+                                                     "of their own: no share is computed (it is not zero)."),
+    "no_allocation": ("Belum ada pagu atau paket SIRUP. Impor struktur anggaran (RUP-StrukturAnggaranPD) dan paket "
+                      "(RUP-PaketPenyedia) dengan `kuota import FILE`.",
+                      "No SIRUP budget or package yet. Import the budget structure (RUP-StrukturAnggaranPD) and "
+                      "the packages (RUP-PaketPenyedia) with `kuota import FILE`."),
+    "counted_by": ("Dihitung menurut", "Counted by"),
+    "default_rule": ("aturan 40% bawaan", "the default 40% rule"),
+    "no_declared": ("Belum ada pembelian yang mendeklarasikan nilai UMK (misalnya nilai_umk_kontrak SPSE).",
+                    "No purchase declares a UMK value yet (SPSE's nilai_umk_kontrak, for example)."),
 }
 WORDS = {lang: {k: pair[i] for k, pair in WORDS_BY_KEY.items()} for i, lang in enumerate(LANGS)}
 
@@ -89,12 +125,16 @@ REASONS = {
            "unregistered": "pemasok belum terdaftar pada tanggal pembelian",
            "lapsed": "registrasi pemasok sudah berakhir pada tanggal pembelian",
            "not_local": "pemasok bukan dari wilayah program",
-           "scale_not_counted": "skala usaha tidak dihitung program ini"},
+           "scale_not_counted": "skala usaha tidak dihitung program ini",
+           "pending": "dalam proses: belum selesai, belum dihitung", "void": "batal: tidak pernah dihitung",
+           "superseded": "digantikan versi yang lebih baru dari sumbernya"},
     "en": {"mikro": "micro business", "kecil": "small business", "menengah": "medium business",
            "cooperative": "cooperative", "channel_excluded": "channel left out of the base",
            "purchase_excluded": "purchase left out of the base", "unregistered": "supplier not registered on the date",
            "lapsed": "registration lapsed by the date", "not_local": "supplier not local to the program's region",
-           "scale_not_counted": "size class not counted by the program"},
+           "scale_not_counted": "size class not counted by the program",
+           "pending": "pending: not completed, not counted yet", "void": "void: never counts",
+           "superseded": "superseded by a later version from its source"},
 }
 #: Procurement channels (`schemas.codes.Channel`).
 CHANNELS = {
@@ -115,6 +155,10 @@ CLASSES = {
 KINDS = {"id": {"agency": "OPD", "company": "perusahaan"}, "en": {"agency": "agency", "company": "company"}}
 ENTRIES = {"id": {"purchase": "pembelian", "reversal": "pembatalan"}, "en": {"purchase": "purchase", "reversal": "reversal"}}
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
+#: A purchase's state (`ledger.rules.states`); only completed purchases count.
+STATES = {"id": {"completed": "selesai", "pending": "dalam proses", "void": "batal"},
+          "en": {"completed": "completed", "pending": "pending", "void": "void"}}
+BUDGET_LINE = {"id": {True: "ada", False: "tidak ada (bukan nol)"}, "en": {True: "declared", False: "none (not zero)"}}
 
 TITLES = {
     "overview": ("Ikhtisar kepatuhan", "Compliance overview"),
@@ -122,6 +166,8 @@ TITLES = {
     "suppliers": ("Penerimaan pemasok", "What suppliers received"),
     "trend": ("Tren bulanan", "Monthly trend"),
     "spend": ("Belanja per pembeli", "Spend per buyer"),
+    "allocation": ("Alokasi (SIRUP) dan realisasi per OPD", "Allocation (SIRUP) and realisation per agency"),
+    "declared": ("UMK dideklarasikan dan registri", "Declared UMK and the registry"),
     "sheet_about": ("Keterangan", "About"), "report": ("Laporan", "Report"), "generated": ("Dibuat", "Generated"),
     "rows": ("Baris", "Rows"), "sum": ("Jumlah", "Total"), "all": ("semua", "all"), "now": ("sekarang", "now"),
     "as_of": ("Per tanggal (evaluasi terakhir)", "As of (last evaluation)"), "source": ("Sumber", "Source"),
@@ -142,6 +188,19 @@ HEADINGS = {
     "cooperative": ("Koperasi", "Cooperative"), "entries": ("Transaksi", "Entries"), "received": ("Diterima", "Received"),
     "month": ("Bulan", "Month"), "eligible": ("Dihitung", "Counted"),
     "counts:": ("Dihitung {}", "Counts for {}"), "eligible:": ("Dihitung {}", "Counted for {}"),
+    "state": ("Keadaan", "State"), "pending": ("Dalam proses", "Pending"),
+    "not_counted": ("Tidak dihitung karena", "Not counted because"),
+    "fiscal_year": ("Tahun anggaran", "Fiscal year"), "budget_line": ("Baris anggaran", "Budget line"),
+    "budget": ("Pagu pengadaan", "Procurement budget"), "packages": ("Paket", "Packages"),
+    "planned_ukm": ("Rencana UKM", "Planned UKM"), "planned_share_bp": ("Porsi rencana", "Planned share"),
+    "realised": ("Realisasi", "Realised"),
+    "realised_share_bp": ("Porsi realisasi", "Realised share"), "planned_non_ukm": ("Rencana non-UKM", "Planned non-UKM"),
+    "excluded": ("Dikecualikan", "Excluded"), "counted_by": ("Dihitung menurut", "Counted by"),
+    "non_ukm_reasons": ("Alasan non-UKM", "Non-UKM reasons"), "year": ("Tahun", "Year"),
+    "contracts": ("Kontrak", "Contracts"), "declared_umk": ("UMK dideklarasikan", "Declared UMK"),
+    "supported": ("Didukung registri", "Supported by the registry"), "supported_bp": ("Porsi didukung", "Supported share"),
+    "not_supported": ("Tidak didukung", "Not supported"),
+    "not_supported_by_class": ("Kelas pemasok yang tidak didukung", "Unsupported by supplier class"),
 }
 
 
@@ -161,7 +220,8 @@ def title(key: str, lang: str) -> str:
 def word(kind: str, code, lang: str) -> str | None:
     """The word people read for a code of a column `kind` (status, channel, class, kind), or None
     when the column holds no code."""
-    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES}.get(kind)
+    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS,
+             "budget_line": BUDGET_LINE}.get(kind)
     if table is None:
         return None
     words = table.get(lang, table["id"])

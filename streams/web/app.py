@@ -39,6 +39,7 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows skipped")]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download of every matching row")]
 Lang = Annotated[Literal["id", "en"], Query(description="language of a download's headings")]
+Year = Annotated[int | None, Query(ge=1900, le=2999, description="a fiscal year")]
 STATIC = Path(__file__).parent / "static"
 # Swagger UI 5 (Apache-2.0) as the PyPI package fastapi-offline ships it: `/docs` works with no network.
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
@@ -152,6 +153,17 @@ def create_api(settings: Settings) -> FastAPI:
     def trend(db: Db, buyer: BuyerId = None, program: Program = None, as_of: AsOf = None,
               limit: Limit = 100, offset: Offset = 0):
         part = officers.page(officers.trend(Scope(db, as_of), buyer=buyer, program=program), limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
+
+    @api.get("/api/allocation", response_model=m.Allocation, tags=["api"],
+             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
+    def allocation(db: Db, year: Year = None, buyer: BuyerId = None, as_of: AsOf = None, limit: Limit = 100,
+                   offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
+        rows = officers.allocation(Scope(db, as_of), year=year, buyer=buyer)
+        if format != "json":
+            about = _about(db, lang, as_of, year=year, buyer=buyer)
+            return _download(format, "alokasi", reports.allocation(rows, lang=lang, about=about), lang)
+        part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
     @api.get("/docs", include_in_schema=False)

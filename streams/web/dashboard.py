@@ -90,6 +90,20 @@ def router(Db) -> APIRouter:
         rows = officers.alerts(db, program=program, status=status)
         return _render(request, "alerts.html", lang, Scope(db), alerts=rows, program=program, status=status)
 
+    @pages.get("/allocation")
+    def allocation(request: Request, db: Db, lang: Lang = None, as_of: AsOf = None,
+                   year: Annotated[int | None, Query(ge=1900, le=2999)] = None):
+        scope = Scope(db, as_of_moment(as_of))
+        rows = officers.allocation(scope)
+        years = sorted({r["fiscal_year"] for r in rows})
+        shown = year if year in years else (years[-1] if years else None)
+        # Furthest below the 40% first; units without a budget line apart (no share, not zero).
+        lines = sorted((r for r in rows if r["fiscal_year"] == shown and r["budget_line"]),
+                       key=lambda r: (r["planned_share_bp"], r["buyer_id"]))
+        unbudgeted = [r for r in rows if r["fiscal_year"] == shown and not r["budget_line"]]
+        return _render(request, "allocation.html", lang, scope, years=years, year=shown, lines=lines,
+                       unbudgeted=unbudgeted, zone_region=next((r["region"] for r in lines if r["region"]), None))
+
     return pages
 
 

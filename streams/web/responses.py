@@ -118,6 +118,8 @@ class EntryRow(BaseModel):
     supplier_class: str
     cooperative: bool
     local: bool
+    state: str  # completed | pending | void: of the purchase (a reversal: of the purchase it reverses)
+    not_counted: str | None  # pending | void | superseded; null when the entry counts
     programs: dict[str, Counted]
 
 
@@ -148,3 +150,38 @@ class Suppliers(BaseModel):
     limit: int
     offset: int
     items: list[SupplierLine]
+
+
+class PackageRow(BaseModel):
+    package_id: str
+    name: str
+    pagu: int
+    method: str | None
+    reason: str | None  # why not UKM, or why excluded (as the source wrote it)
+
+
+class AllocationRow(BaseModel):
+    buyer_id: str
+    name: str | None
+    region: str | None
+    fiscal_year: int
+    budget_line: bool  # false: packages but no declared budget (the budget is null, never 0)
+    budget: int | None
+    packages: int
+    planned_ukm: int
+    planned_share_bp: int | None
+    planned_non_ukm: int
+    excluded: int
+    realised: int
+    realised_share_bp: int | None
+    counted_by: str | None  # the share-of-budget program whose rule counted `realised`; null: the default 40% rule
+    non_ukm_reasons: str
+    non_ukm_packages: list[PackageRow]
+    excluded_packages: list[PackageRow]
+
+
+class Allocation(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AllocationRow]

@@ -1,0 +1,245 @@
+"""`kuota import`: records where they already live, mapped to contract events and sent to the
+topics the worker consumes, like `kuota emit`; nothing bypasses the stream.
+
+Per file: the format from its first record (or `--format`); the records streamed one at a time;
+each mapped by its format and every event validated by `schemas.decode.decode`, the function the
+worker uses, so what the import accepts the worker books. Exact copies within the file (same
+event id, same content) are duplicates; the same id with other content is a conflicting copy.
+Memory grows with the number of distinct events of a file (about a hundred bytes each for the
+copies check), never with its size. One bad record never stops the rest.
+"""
+
+import hashlib
+import json
+from collections import deque
+from contextlib import nullcontext
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ijson
+import orjson
+from kafka.errors import KafkaError
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from schemas.decode import Invalid, decode
+from schemas.targets import target_key
+from schemas.topics import TOPICS
+from streams.importers import satker
+from streams.importers.base import Context, Format, NotImported
+from streams.importers.detect import ImportFileError, choose
+from streams.importers.summary import FileSummary, Rejects, print_summary
+from streams.kafka import manifest
+from streams.kafka.producer import make_producer
+from streams.kafka.topics import ensure_topics
+from streams.settings import Settings
+
+TOPIC_OF: dict[str, tuple[str, str]] = {ev: (t.name, t.decoder) for t in TOPICS if t.decoder for ev in t.events}
+IN_FLIGHT = 5_000  # deliveries awaited before more are sent: memory stays flat on a large file
+
+
+def import_files(settings: Settings, paths: list[Path], *, forced: str | None = None, dry_run: bool = False,
+                 region: str | None = None, console: Console | None = None) -> list[FileSummary]:
+    chosen = choose(paths, forced)
+    folder = settings.data_dir / "imports"
+    ctx = Context(region=region, seen={satker.KEY: satker.load(folder / "satker.json"),
+                                       "today": datetime.now(timezone.utc).date()})
+    before = dict(ctx.seen[satker.KEY])
+    sender = None if dry_run else Sender(settings)
+    summaries = []
+    try:
+        for path, fmt in chosen:
+            ctx.file = str(path)
+            summaries.append(import_file(path, fmt, ctx, sender, Rejects(folder, path), console))
+    finally:
+        if sender is not None:
+            sender.close()
+    if not dry_run and ctx.seen[satker.KEY] != before:
+        satker.save(folder / "satker.json", ctx.seen[satker.KEY])
+    return summaries
+
+
+def import_file(path: Path, fmt: Format, ctx: Context, sender: "Sender | None", rejects: Rejects,
+                console: Console | None) -> FileSummary:
+    summary = FileSummary(str(path), fmt.name, fmt.title, kept_as=getattr(fmt, "kept_as", "no_event"))
+    seen: dict[int, int] = {}  # digest of an event id -> digest of its content << 40 | the record's position
+    with path.open("rb") as raw, _progress(console, path) as bar:
+        records = iter(fmt.records(Counted(raw, bar)))
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:  # the file breaks off here
+                said = " ".join(str(exc).split()) or type(exc).__name__
+                summary.unreadable = (f"after record {summary.records}: {said}; the records before it were "
+                                      f"taken, the rest of the file could not be read")
+                break
+            summary.records += 1
+            take(summary.records, record, fmt, ctx, seen, summary, rejects, sender)
+    if sender is not None:
+        summary.failed += sender.finish(str(path))
+    summary.not_imported_file = rejects.close()
+    return summary
+
+
+def take(position: int, record, fmt: Format, ctx: Context, seen: dict, summary: FileSummary, rejects: Rejects,
+         sender: "Sender | None") -> None:
+    """One record to its outcome: imported, duplicate, directory or not imported (with why)."""
+    def refuse(reason: str, detail: str) -> None:
+        summary.refuse(position, reason)
+        rejects.write(position, reason, detail, record)
+
+    if not isinstance(record, dict):
+        return refuse("not_a_record", f"a {type(record).__name__}, not a JSON object")
+    try:
+        mapped = fmt.map(record, ctx)
+    except Exception as exc:  # a mapping's defect on one record must not stop the others
+        return refuse("mapping_error", f"{type(exc).__name__}: {exc}")
+    if isinstance(mapped, NotImported):
+        return refuse(mapped.reason, mapped.detail)
+    if not mapped:
+        summary.kept += 1
+        return None
+    checked = []
+    for event in mapped:
+        try:
+            raw = orjson.dumps(event, option=orjson.OPT_SORT_KEYS)
+        except TypeError as exc:  # a mapping left a value JSON cannot hold
+            return refuse("mapping_error", f"{type(exc).__name__}: {exc}")
+        topic, decoder = TOPIC_OF.get(event.get("type"), (None, None))
+        decoded = decode(decoder, raw) if decoder else Invalid("unknown_type", (f"type {event.get('type')!r}",))
+        if isinstance(decoded, Invalid):
+            return refuse("invalid_event", f"{decoded.reason}: " + "; ".join(decoded.errors))
+        checked.append((topic, event, decoded, raw, _digest(decoded.event_id.encode()), _digest(raw)))
+    news = []
+    for topic, event, decoded, raw, key, content in checked:
+        before = seen.get(key)
+        if before is not None and before >> 40 != content:
+            return refuse("conflicting_copy", f"event {decoded.event_id} was made from record {before & (2**40 - 1)} "
+                                              f"with other content; the first one was kept")
+        if before is None:
+            news.append((topic, event, decoded, raw, key, content))
+    if not news:
+        summary.duplicates.add(position)
+        return None
+    for topic, event, decoded, raw, key, content in news:
+        seen[key] = content << 40 | position
+        if sender is not None:
+            sender.send(topic, _key(decoded), raw, position, decoded.event_id)
+        summary.sent(event)
+    summary.imported += 1
+    return None
+
+
+def _key(event) -> bytes:
+    if event.type in ("purchase.recorded",):
+        return event.buyer.id.encode()
+    if event.type == "purchase.reversed":
+        return event.reverses.encode()
+    if event.type == "supplier.registered":
+        return event.supplier.id.encode()
+    return target_key(event).encode()
+
+
+def _digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+class Sender:
+    """A kafka-python producer that keeps at most IN_FLIGHT deliveries unanswered and lists every
+    delivery that failed with its record's position."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.epoch = ensure_topics(settings)
+        self.producer = make_producer(settings, client_id="kuota-import")
+        self.pending: deque = deque()
+        self.failed: list[dict] = []
+        self.sent: dict[str, list[str]] = {}
+
+    def send(self, topic: str, key: bytes, value: bytes, position: int, event_id: str) -> None:
+        full = self.settings.topic(topic)
+        self.sent.setdefault(full, []).append(event_id)
+        try:
+            future = self.producer.send(full, key=key, value=value)
+        except KafkaError as exc:
+            self.failed.append({"position": position, "event_id": event_id, "error": f"{type(exc).__name__}: {exc}"})
+            return
+        self.pending.append((future, position, event_id))
+        while len(self.pending) > IN_FLIGHT:
+            self._settle(self.pending.popleft())
+
+    def finish(self, path: str) -> list[dict]:
+        self.producer.flush()
+        while self.pending:
+            self._settle(self.pending.popleft())
+        failed, self.failed = self.failed, []
+        # `kuota audit` names events the broker took but the ledger never received.
+        manifest.write(self.settings.data_dir, Path(path), self.epoch, self.sent, len(failed))
+        self.sent = {}
+        return failed
+
+    def _settle(self, item) -> None:
+        future, position, event_id = item
+        try:
+            future.get(timeout=60)
+        except Exception as exc:  # each failure is listed with its record; none is hidden
+            self.failed.append({"position": position, "event_id": event_id, "error": f"{type(exc).__name__}: {exc}"})
+
+    def close(self) -> None:
+        self.producer.close()
+
+
+class Counted:
+    """A file read through a progress bar: the bar advances by the bytes the parser has read."""
+
+    def __init__(self, raw, bar):
+        self.raw, self.bar = raw, bar
+
+    def __getattr__(self, name):  # peek, seek, tell: the file's own
+        return getattr(self.raw, name)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        if self.bar is not None:
+            self.bar[0].update(self.bar[1], advance=len(data))
+        return data
+
+
+def _progress(console: Console | None, path: Path):
+    """A progress bar on a terminal only; piped output stays free of it."""
+    if console is None or not console.is_terminal:
+        return nullcontext(None)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                        console=console, transient=True)
+
+    class Bar:
+        def __enter__(self):
+            progress.start()
+            return progress, progress.add_task(path.name, total=path.stat().st_size)
+
+        def __exit__(self, *exc):
+            progress.stop()
+
+    return Bar()
+
+
+def run_import(settings: Settings, console: Console, files: list[Path], *, fmt: str = "auto", dry_run: bool = False,
+               region: str | None = None, format_out: str = "table") -> int:
+    """The command: import, print the summary (or emit it as JSON), and say how it ended: 0 when
+    every record is accounted for and delivered, 1 when a delivery failed or a file broke off."""
+    if format_out not in ("table", "json"):
+        raise ImportFileError(f"--format-out {format_out}: use table or json")
+    if region is not None and not (len(region) == 4 and region.isdigit()):
+        raise ImportFileError(f"--region {region}: a BPS region code is 4 digits (e.g. 6100, 3204)")
+    if not files:
+        raise ImportFileError("name the files to import (or --template purchases|suppliers|budgets)")
+    summaries = import_files(settings, files, forced=fmt, dry_run=dry_run, region=region, console=console)
+    ok = all(s.accounted and not s.failed for s in summaries)
+    if format_out == "json":
+        doc = {"dry_run": dry_run, "ok": ok, "files": [s.as_json() for s in summaries]}
+        console.file.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_summary(console, summaries, dry_run)
+    return 0 if ok else 1

@@ -1,0 +1,70 @@
+"""e-Katalog supplier detail (`Ecat-PenyediaDetail`) as `supplier.registered`, only when LKPP
+states the supplier's size class: an importer never invents one.
+
+- `penyedia_ukm` naming a class (`Usaha Mikro`, `Usaha Kecil`, `Usaha Menengah`, `Usaha Besar`,
+  or the bare word) registers the supplier with that scale. Anything else (`Belum Terdefinisi`,
+  a bare `UKM` that does not say mikro or kecil, `Non UKM`, empty) is not imported,
+  `no_size_class`: register such a supplier from its own papers (`kuota import --template
+  suppliers`). No cooperative flag is read: LKPP publishes none, and a name is no proof.
+- The supplier is registered under each id the purchases use: `npwp:<16 digits>` (SPSE) from
+  `npwp_16` or `npwp_penyedia`, and `sikap:<kode_penyedia_sikap>` (e-Katalog v6 orders). Not
+  under `kd_penyedia`: that is e-Katalog 5's code, not SPSE's.
+- The detail gives no region code: `--region` names it, else the record is not imported
+  (`no_region`). It gives no date either: the class holds from the day of the import (valid
+  from that day), since nothing says what it was before.
+"""
+
+from datetime import date, datetime, timezone
+
+from streams.importers.base import Context, NotImported, array_items, event_id
+from streams.importers.ids import code_id, missing, npwp_id
+
+SCALES = {"mikro": "mikro", "kecil": "kecil", "menengah": "menengah", "besar": "besar"}
+
+
+def scale_of(value) -> str | None:
+    words = " ".join(str(value or "").casefold().split())
+    words = words.removeprefix("usaha ").strip()
+    return SCALES.get(words)
+
+
+class SupplierDetail:
+    name = "ekatalog-penyedia"
+    title = "e-Katalog: detail penyedia / supplier detail"
+
+    def detects(self, first: dict) -> bool:
+        return "penyedia_ukm" in first and ("kode_penyedia_sikap" in first or "npwp_penyedia" in first)
+
+    def records(self, stream):
+        return array_items(stream)
+
+    def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
+        scale = scale_of(record.get("penyedia_ukm"))
+        if scale is None:
+            return NotImported("no_size_class", f"penyedia_ukm is {record.get('penyedia_ukm')!r}: LKPP states no size "
+                                                f"class (mikro, kecil, menengah, besar) for this supplier, and kuota "
+                                                f"never guesses one; register it from its own papers")
+        if not record.get("nama_penyedia"):
+            return missing("nama_penyedia")
+        ids = [i for i in (npwp_id(record.get("npwp_16"), record.get("npwp_penyedia")),
+                           code_id("sikap", record.get("kode_penyedia_sikap"))) if i]
+        if not ids:
+            return missing("npwp_16 / npwp_penyedia / kode_penyedia_sikap")
+        if not ctx.region:
+            return NotImported("no_region", "the supplier detail names no region code; import it with --region CODE")
+        today = ctx.seen.get("today") or datetime.now(timezone.utc).date()
+        return [_registration(supplier, record, scale, ctx.region, today) for supplier in ids]
+
+
+def _registration(supplier: str, record: dict, scale: str, region: str, day: date) -> dict:
+    return {
+        "type": "supplier.registered", "schema_version": 1,
+        "event_id": event_id("ekatalog-penyedia", supplier, scale, day.isoformat()),
+        "occurred_at": f"{day.isoformat()}T00:00:00+00:00",
+        "supplier": {"id": supplier, "name": " ".join(str(record["nama_penyedia"]).split())[:200],
+                     "region": region, "scale": scale},
+        "valid_from": day.isoformat(),
+    }
+
+
+FORMAT = SupplierDetail()

@@ -1,0 +1,80 @@
+"""The allocation page in a real browser (headless Chromium, loopback only) over a ledger holding the
+Kalimantan Barat 2025 SIRUP budgets and packages: the shares the API gives, words of the chosen
+language, a phone's width, and axe-core finding nothing serious, as for the other pages."""
+
+import httpx
+import pytest
+
+from ledger.rules.money import percent
+from streams.settings import Settings
+from streams.web.app import create_api
+from tests.e2e.conftest import serving
+from tests.e2e.test_dashboard import AXE, browser, screenshot, tools_or_skip, viewport  # noqa: F401 (the fixture)
+from tests.integration.streams.test_allocation_api import sirup_ledger
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('allocation-page') / 'kuota.db'}"
+    sirup_ledger(url)
+    with serving(create_api(Settings(database_url=url))) as address:
+        yield address
+
+
+def test_each_agency_shows_the_shares_the_api_gives(site, browser):
+    from selenium.webdriver.common.by import By
+
+    items = httpx.get(f"{site}/api/allocation", params={"limit": 1000}, timeout=60).json()["items"]
+    browser.get(f"{site}/allocation?lang=id")
+    rows = {r.get_attribute("data-buyer"): r for r in browser.find_elements(By.CSS_SELECTOR, "tr.line")}
+    with_budget = [x for x in items if x["budget_line"]]
+    assert len(rows) == len(with_budget) > 50
+    for x in with_budget:
+        shown = rows[x["buyer_id"]].find_element(By.CSS_SELECTOR, ".planned-share").text
+        assert shown == percent(x["planned_share_bp"]), x["buyer_id"]
+    apart = browser.find_elements(By.CSS_SELECTOR, "#no-budget-line tr.unbudgeted")
+    assert [r.get_attribute("data-buyer") for r in apart] == [x["buyer_id"] for x in items if not x["budget_line"]]
+    with viewport(browser, 1366, 900):
+        browser.get(f"{site}/allocation?lang=id")
+        inner, outer = browser.execute_script(
+            "const s = document.querySelector('.scroll'); return [s.scrollWidth, s.clientWidth]")
+        assert inner <= outer, f"the allocation table is {inner - outer}px wider than its page at 1366 px"
+        screenshot(browser, "dashboard-allocation")
+
+
+def test_the_english_page_says_it_in_english(site, browser):
+    browser.get(f"{site}/allocation?lang=en")
+    text = browser.page_source
+    assert "Allocation and realisation" in text and "Units without a budget line" in text
+    assert "Unit tanpa baris anggaran" not in text
+
+
+def test_on_a_phone_the_page_fits_and_keeps_the_shares_in_view(site, browser):
+    from selenium.webdriver.common.by import By
+
+    with viewport(browser, 375, 812, phone=True):
+        browser.get(f"{site}/allocation")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"/allocation is wider than a phone by {overflow}px"
+        cell = browser.find_element(By.CSS_SELECTOR, "tr.line .planned-share")
+        right = browser.execute_script("return arguments[0].getBoundingClientRect().right", cell)
+        assert cell.is_displayed() and right <= 375
+        screenshot(browser, "dashboard-allocation-phone")
+
+
+def test_axe_finds_nothing_serious_in_either_language(site, browser):
+    tools_or_skip(AXE)
+    source = AXE.read_text(encoding="utf-8")
+    found = []
+    for lang in ("id", "en"):
+        browser.get(f"{site}/allocation?lang={lang}")
+        browser.execute_script(source)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+        assert isinstance(result, list), result
+        found += [f"/allocation?lang={lang}: {v['id']} ({v['impact']}): {v['help']}; "
+                  f"{[n['target'] for n in v['nodes'][:3]]}" for v in result if v["impact"] in ("serious", "critical")]
+    assert not found, "\n".join(found)
