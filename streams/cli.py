@@ -2,7 +2,6 @@
 
 import sys
 import traceback
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from streams.errors import ExitCode, ending
+from streams.errors import ExitCode, ending, traceback_wanted
 from streams.settings import Settings
 
 app = typer.Typer(help="kuota: UMKM procurement quota ledger / buku besar kuota UMKM.", no_args_is_help=True,
@@ -35,9 +34,7 @@ def up() -> None:
 
 
 @app.command()
-def serve(
-    migrate_first: bool = typer.Option(True, "--migrate/--no-migrate", help="bring the ledger schema up first"),
-) -> None:
+def serve(migrate_first: bool = typer.Option(True, "--migrate/--no-migrate", help="migrate the ledger first")) -> None:
     """The officers' API and dashboard only, at KUOTA_API_HOST:KUOTA_API_PORT; reads the ledger."""
     from streams.web.serve import serve as run
 
@@ -71,10 +68,8 @@ def migrate() -> None:
 
 
 @app.command()
-def emit(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, one event per line"),
-    validate: bool = typer.Option(True, help="validate each line first; --no-validate sends as is"),
-) -> None:
+def emit(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, one event per line"),
+         validate: bool = typer.Option(True, help="validate each line first; --no-validate sends as is")) -> None:
     """Send events to their topics (purchases or suppliers) with a Kafka producer."""
     from streams.kafka.emit import emit_file, print_summary
 
@@ -100,8 +95,7 @@ def import_(
         if output is None and sys.stdout.isatty():
             raise typer.BadParameter("an XLSX file is binary: redirect it (> file.xlsx) or give -o FILE",
                                      param_hint="-o")
-        with (output.open("wb") if output else nullcontext(sys.stdout.buffer)) as out:
-            write_template(template, out)
+        write_template(template, output or sys.stdout.buffer)  # an unknown kind is refused before writing
         return
     from streams.importers.run import run_import
 
@@ -110,13 +104,10 @@ def import_(
 
 
 @app.command()
-def demo(
-    purchases: int = typer.Option(40_000, help="purchase records to generate"),
-    suppliers: int = typer.Option(3_000, help="suppliers to generate"),
-    seed: int = typer.Option(2024),
-    timeout: float = typer.Option(240.0, help="seconds to wait for the ledger to catch up"),
-    year: int | None = typer.Option(None, help="the demo's year; default the current year, up to today"),
-) -> None:
+def demo(purchases: int = typer.Option(40_000, help="purchase records to generate"),
+         suppliers: int = typer.Option(3_000, help="suppliers to generate"), seed: int = typer.Option(2024),
+         timeout: float = typer.Option(240.0, help="seconds to wait for the ledger to catch up"),
+         year: int | None = typer.Option(None, help="the demo's year; default the current year, up to today")) -> None:
     """Generate a realistic year, stream it through the real broker, and show what happened."""
     from streams.tools.demo import run_demo
 
@@ -132,33 +123,28 @@ AS_OF = typer.Option(None, "--as-of", help="what the ledger knew at this moment 
 FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv or xlsx")
 OUTPUT = typer.Option(None, "--output", "-o", help="file for xlsx (default kuota-<report>.xlsx)")
 LANG = typer.Option("id", help="id (Bahasa Indonesia) or en")
-BUYER = typer.Option(None, help="one buyer id")
+BUYER = typer.Option(None, help="one buyer id (`*` for a combined program)")
+PROGRAM = typer.Option(None, help="one program_id")
+PERIOD = typer.Option(None, help="2024, 2024-Q1 or 2024-03")
+STATUS = typer.Option(None, help="breach, at_risk, recovered or met")
+YEAR = typer.Option(None, help="one (fiscal) year")
 
 
 @report_app.callback()
-def report(
-    ctx: typer.Context,
-    period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
-    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-    buyer: str | None = typer.Option(None, help="one buyer id"),
-    kind: str | None = typer.Option(None, help="agency or company"),
-) -> None:
-    """Spend per buyer and period: total, eligible (UMKM and cooperatives) and share."""
-    if ctx.invoked_subcommand is not None:
-        return
-    _report("spend", fmt, output, lang, None, granularity=period.value, buyer=buyer, kind=kind)
+def report(ctx: typer.Context, period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
+           fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, buyer: str | None = BUYER,
+           kind: str | None = typer.Option(None, help="agency or company")) -> None:
+    """Spend per buyer and period: total, eligible (UMKM and cooperatives), share, and what is pending."""
+    if ctx.invoked_subcommand is None:
+        _report("spend", fmt, output, lang, None, granularity=period.value, buyer=buyer, kind=kind)
 
 
 @report_app.command("overview")
 @app.command("compliance")
-def report_overview(
-    program: str | None = typer.Option(None, help="one program_id"),
-    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
-    region: str | None = typer.Option(None, help="the programs of one region (BPS code)"),
-    buyer: str | None = typer.Option(None, help="one buyer id (`*` for a combined program)"),
-    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
-    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
+def report_overview(program: str | None = PROGRAM, period: str | None = PERIOD,
+                    region: str | None = typer.Option(None, help="the programs of one region (BPS code)"),
+                    buyer: str | None = BUYER, status: str | None = STATUS, as_of: str | None = AS_OF,
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade
     (`kuota compliance` is the same report)."""
     _report("overview", fmt, output, lang, as_of, program=program, period=period, region=region, buyer=buyer,
@@ -166,46 +152,40 @@ def report_overview(
 
 
 @report_app.command("buyer")
-def report_buyer(
-    buyer_id: str = typer.Argument(..., help="the buyer id"),
-    period: str | None = typer.Option(None, help="2024, 2024-Q1 or 2024-03"),
-    limit: int = typer.Option(1000, help="entries per page"), offset: int = typer.Option(0),
-    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
+def report_buyer(buyer_id: str = typer.Argument(..., help="the buyer id"), period: str | None = PERIOD,
+                 limit: int = typer.Option(1000, help="entries per page"), offset: int = typer.Option(0),
+                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """One buyer down to each entry: its supplier, the supplier's class that day, and why it counted or not."""
     _report("buyer", fmt, output, lang, as_of, buyer_id=buyer_id, period=period, limit=limit, offset=offset)
 
 
 @report_app.command("suppliers")
-def report_suppliers(
-    supplier: str | None = typer.Option(None, help="one supplier id"),
-    program: str | None = typer.Option(None, help="one program_id"),
-    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
+def report_suppliers(supplier: str | None = typer.Option(None, help="one supplier id"), program: str | None = PROGRAM,
+                     as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT,
+                     lang: str = LANG) -> None:
     """What each UMKM or cooperative received, and how much of it counted for each program."""
     _report("suppliers", fmt, output, lang, as_of, supplier=supplier, program=program)
 
 
 @report_app.command("trend")
-def report_trend(
-    buyer: str | None = typer.Option(None, help="one buyer id"),
-    program: str | None = typer.Option(None, help="count as this program does (default: UMKM and cooperatives)"),
-    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
+def report_trend(buyer: str | None = BUYER,
+                 program: str | None = typer.Option(None, help="count as this program does (default: UMKM and "
+                                                               "cooperatives)"),
+                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """Month by month: total spend, what counted, and the share."""
     _report("trend", fmt, output, lang, as_of, buyer=buyer, program=program)
 
 
 @report_app.command("allocation")
-def report_allocation(year: int | None = typer.Option(None, help="one fiscal year"), buyer: str | None = BUYER,
-                      as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+def report_allocation(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
+                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """Per agency and year: declared budget, planned UKM pagu (SIRUP) and its share, realised spend and its share."""
     _report("allocation", fmt, output, lang, as_of, year=year, buyer=buyer)
 
 
 @report_app.command("declared")
-def report_declared(year: int | None = typer.Option(None, help="one year"), buyer: str | None = BUYER,
-                    as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+def report_declared(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """Per buyer: the UMK spend its sources declare beside what kuota's registry supports."""
     _report("declared", fmt, output, lang, as_of, year=year, buyer=buyer)
 
@@ -240,13 +220,9 @@ def targets_apply(
 
 
 @app.command()
-def alerts(
-    program: str | None = typer.Option(None, help="one program_id"),
-    buyer: str | None = typer.Option(None, help="one buyer id"),
-    status: str | None = typer.Option(None, help="breach, at_risk, recovered or met"),
-    limit: int | None = typer.Option(None, help="newest N only"),
-    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
-) -> None:
+def alerts(program: str | None = PROGRAM, buyer: str | None = BUYER, status: str | None = STATUS,
+           limit: int | None = typer.Option(None, help="newest N only"), fmt: str = FORMAT,
+           output: Path | None = OUTPUT, lang: str = LANG) -> None:
     """Alerts raised (one per change of status), newest first."""
     _report("alerts", fmt, output, lang, None, program=program, buyer=buyer, status=status, limit=limit)
 
@@ -266,11 +242,9 @@ def audit() -> None:
 
 
 @app.command()
-def bench(
-    events: int = typer.Option(100_000, help="purchase events to stream"),
-    database_url: str | None = typer.Option(None, help="ledger URL; default a fresh SQLite file"),
-    workers: int = typer.Option(2, help="worker processes in one consumer group"),
-) -> None:
+def bench(events: int = typer.Option(100_000, help="purchase events to stream"),
+          database_url: str | None = typer.Option(None, help="ledger URL; default a fresh SQLite file"),
+          workers: int = typer.Option(2, help="worker processes in one consumer group")) -> None:
     """Throughput end to end (produced -> committed in the ledger) against the raw consume rate."""
     from streams.tools.bench import run_bench
 
@@ -278,14 +252,12 @@ def bench(
 
 
 @app.command()
-def chaos(
-    scenario: str = typer.Option("all", help="crash, rebalance, db_outage, broker_restart, hostile or all"),
-    events: int = typer.Option(100_000, help="purchase events each scenario streams"),
-    kills: int = typer.Option(10, help="SIGKILLs of the worker in the crash scenario"),
-    outage: float = typer.Option(20.0, help="seconds PostgreSQL stays down in db_outage"),
-    repeat: int = typer.Option(20, help="times the hostile catalogue is sent in one burst"),
-    database_url: str | None = typer.Option(None, help="PostgreSQL to keep the ledgers in; default SQLite files"),
-) -> None:
+def chaos(scenario: str = typer.Option("all", help="crash, rebalance, db_outage, broker_restart, hostile or all"),
+          events: int = typer.Option(100_000, help="purchase events each scenario streams"),
+          kills: int = typer.Option(10, help="SIGKILLs of the worker in the crash scenario"),
+          outage: float = typer.Option(20.0, help="seconds PostgreSQL stays down in db_outage"),
+          repeat: int = typer.Option(20, help="times the hostile catalogue is sent in one burst"),
+          database_url: str | None = typer.Option(None, help="PostgreSQL for the ledgers; default SQLite")) -> None:
     """Faults on purpose: kills, rebalance, database outage, broker restart, hostile input; exact totals after."""
     from streams.tools.chaos import run_chaos
 
@@ -294,12 +266,10 @@ def chaos(
 
 
 @app.command("bench-reports")
-def bench_reports(
-    entries: int = typer.Option(1_000_000, help="purchases in the ledger"),
-    database_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                                     help="PostgreSQL database; a scratch schema is made and dropped"),
-    repeat: int = typer.Option(50, help="requests to time"),
-) -> None:
+def bench_reports(entries: int = typer.Option(1_000_000, help="purchases in the ledger"),
+                  database_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                                                   help="PostgreSQL database; a scratch schema is made and dropped"),
+                  repeat: int = typer.Option(50, help="requests to time")) -> None:
     """Median response time of the compliance overview over a large ledger."""
     from streams.tools.bench_reports import run
 
@@ -323,15 +293,7 @@ def main() -> None:
         sys.exit(128 + 2)  # as a shell reports SIGINT
     except Exception as exc:
         label, message, code = ending(exc)
-        if _debugging():
+        if traceback_wanted():
             traceback.print_exception(exc)
         err.print(Text.assemble(("kuota: ", "bold red"), f"{label}: {message}"), soft_wrap=True, highlight=False)
         sys.exit(code)
-
-
-def _debugging() -> bool:
-    try:
-        level = Settings().log_level
-    except Exception:  # the settings themselves may be what failed
-        level = ""
-    return level.lower() == "debug"

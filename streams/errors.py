@@ -4,6 +4,7 @@
 from pydantic import ValidationError
 
 from ledger.errors import ExitCode, KuotaError
+from streams.settings import Settings
 
 
 class StreamsError(KuotaError):
@@ -40,3 +41,11 @@ def ending(exc: Exception) -> tuple[str, str, int]:
     said = ": ".join([type(exc).__name__, *str(exc).strip().splitlines()[:1]])
     return ("kesalahan tak terduga / unexpected error",
             f"{said}; rerun with KUOTA_LOG_LEVEL=debug to see the traceback", ExitCode.INTERNAL)
+
+
+def traceback_wanted() -> bool:
+    """Whether the operator asked to see the traceback behind a one-line error (KUOTA_LOG_LEVEL=debug)."""
+    try:
+        return Settings().log_level.lower() == "debug"
+    except Exception:  # the settings themselves may be what failed
+        return False
