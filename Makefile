@@ -30,6 +30,10 @@ bench: $(STAMP)
 bench-reports: $(STAMP)
 	$(BIN)/kuota bench-reports --entries 1000000
 
+# Mapping rate and peak memory of `kuota import --dry-run` over a generated 1,000,000-record SPSE file.
+bench-import: $(STAMP)
+	$(BIN)/kuota bench-import --records 1000000
+
 # The fault suite at full size (100,000 events per scenario, 10 kills, 20 s database outage).
 chaos: $(STAMP)
 	$(BIN)/kuota chaos --scenario all
