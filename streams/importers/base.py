@@ -54,6 +54,21 @@ def array_items(stream: BinaryIO) -> Iterator[dict]:
     yield from ijson.items(stream, "item", use_float=False)
 
 
+class JsonArrayFormat:
+    """A format whose file is one JSON array of records, known by its first record's fields: the file
+    is this format's when that record holds every field of any one set in `detected_by`."""
+
+    name: str
+    title: str
+    detected_by: tuple[set[str], ...]
+
+    def detects(self, first: dict) -> bool:
+        return any(fields <= first.keys() for fields in self.detected_by)
+
+    def records(self, stream: BinaryIO) -> Iterator[dict]:
+        return array_items(stream)
+
+
 def whole_rupiah(value) -> int | None:
     """An amount in rupiah, sen rounded half up per record (`199439382.23` -> 199439382,
     `0.5` -> 1); None when the value is missing or not a number."""

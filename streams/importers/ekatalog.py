@@ -27,7 +27,7 @@
 
 import re
 
-from streams.importers.base import Context, NotImported, array_items, event_id
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
 from streams.importers.ids import UNKNOWN, amount_of, code_id, day_of, first_problem, missing, noon_on
 from streams.importers.klpd import buyer, region_of
 
@@ -53,15 +53,10 @@ def status_of(value) -> tuple[str, int] | NotImported:
                                          f"({', '.join(STATUSES)} or a cancellation)")
 
 
-class EkatalogV6:
+class EkatalogV6(JsonArrayFormat):
     name = "ekatalog-v6"
     title = "e-Katalog v6: paket e-purchasing / e-purchasing packages"
-
-    def detects(self, first: dict) -> bool:
-        return "kd_paket" in first and "status_pkt" in first
-
-    def records(self, stream):
-        return array_items(stream)
+    detected_by = ({"kd_paket", "status_pkt"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if absent := [f for f in ("kd_paket", "kd_klpd", "kd_satker_str") if not record.get(f)]:

@@ -68,36 +68,38 @@ def local_moment(moment: datetime, region: str) -> str:
 
 def day_of(record: dict, name: str) -> date | NotImported:
     """The day a field names (`2023-11-28`, `2023-11-28T00:00:00.000000Z`, `2023-11-28 00:00:00`)."""
-    value = record.get(name)
-    if value in (None, ""):
-        return missing(name)
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return NotImported("bad_value", f"{name} {str(value)[:40]!r} is not a date (YYYY-MM-DD)")
+    return _parsed(record, name, lambda value: date.fromisoformat(str(value).strip()[:10]), "a date (YYYY-MM-DD)")
 
 
 def moment_of(record: dict, name: str) -> datetime | NotImported:
     """A local time written `YYYY-MM-DD HH:MM:SS` (no offset: the buyer's region's)."""
-    value = record.get(name)
-    if value in (None, ""):
-        return missing(name)
-    try:
-        return datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
-    except ValueError:
-        return NotImported("bad_value", f"{name} {str(value)[:40]!r} is not a time (YYYY-MM-DD HH:MM:SS)")
+    return _parsed(record, name, lambda value: datetime.fromisoformat(str(value).strip()).replace(tzinfo=None),
+                   "a time (YYYY-MM-DD HH:MM:SS)")
 
 
 def amount_of(record: dict, name: str) -> int | NotImported:
     """Whole rupiah from a field (sen rounded half up); a purchase is at least Rp 1."""
+    amount = _parsed(record, name, _rupiah, "an amount in rupiah")
+    if isinstance(amount, int) and amount < 1:
+        return NotImported("zero_amount", f"{name} is {record.get(name)}: a purchase of less than Rp 1 is no purchase")
+    return amount
+
+
+def _parsed(record: dict, name: str, parse, expected: str):
+    """`parse` of the field `name`: `missing_field` when it is empty, `bad_value` when `parse` raises
+    ValueError."""
     value = record.get(name)
     if value in (None, ""):
         return missing(name)
-    amount = whole_rupiah(value)
-    if amount is None:
-        return NotImported("bad_value", f"{name} {str(value)[:40]!r} is not an amount in rupiah")
-    if amount < 1:
-        return NotImported("zero_amount", f"{name} is {value}: a purchase of less than Rp 1 is no purchase")
+    try:
+        return parse(value)
+    except ValueError:
+        return NotImported("bad_value", f"{name} {str(value)[:40]!r} is not {expected}")
+
+
+def _rupiah(value) -> int:
+    if (amount := whole_rupiah(value)) is None:
+        raise ValueError(value)
     return amount
 
 

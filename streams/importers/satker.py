@@ -11,7 +11,7 @@ work unit; in one command, files that fill it are read first.
 import json
 from pathlib import Path
 
-from streams.importers.base import Context, NotImported, array_items
+from streams.importers.base import Context, JsonArrayFormat, NotImported
 from streams.importers.ids import missing
 
 KEY = "satker"  # the directory's place in Context.seen
@@ -46,17 +46,12 @@ def save(path: Path, directory: dict) -> None:
     tmp.replace(path)  # never half a directory
 
 
-class SatkerMaster:
+class SatkerMaster(JsonArrayFormat):
     name = "rup-master-satker"
     title = "SIRUP: master satker / work units (directory)"
     kept_as = "directory"  # its records fill the directory; they are no events and no errors
     fills_directory = True
-
-    def detects(self, first: dict) -> bool:
-        return {"kd_satker", "kd_satker_str", "status_satker"} <= first.keys()
-
-    def records(self, stream):
-        return array_items(stream)
+    detected_by = ({"kd_satker", "kd_satker_str", "status_satker"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if absent := [f for f in ("kd_klpd", "kd_satker", "kd_satker_str") if record.get(f) in (None, "")]:

@@ -14,10 +14,8 @@ work-unit directory (`streams.importers.satker`), which Toko Daring orders are j
 
 import hashlib
 import json
-from collections.abc import Iterator
-from typing import BinaryIO
 
-from streams.importers.base import Context, NotImported, array_items, event_id, whole_rupiah
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id, whole_rupiah
 from streams.importers.klpd import buyer_id, region_of
 from streams.importers.satker import learn
 from streams.importers.sirup_paket import text_of, year_of
@@ -27,16 +25,11 @@ AMOUNTS = ("belanja_operasi", "belanja_modal", "belanja_btt", "belanja_pengadaan
            "total_belanja")
 
 
-class SirupAnggaran:
+class SirupAnggaran(JsonArrayFormat):
     name = "sirup-anggaran"
     title = "SIRUP budget structure per work unit (RUP-StrukturAnggaranPD) -> budget.declared"
     fills_directory = True  # every row joins kd_satker to kd_satker_str, budget line or not
-
-    def detects(self, first: dict) -> bool:
-        return {"belanja_pengadaan", "kd_satker_str", "total_belanja"} <= first.keys()
-
-    def records(self, stream: BinaryIO) -> Iterator[dict]:
-        return array_items(stream)
+    detected_by = ({"belanja_pengadaan", "kd_satker_str", "total_belanja"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if missing := [k for k in ("kd_klpd", "kd_satker_str") if record.get(k) in (None, "")]:

@@ -16,10 +16,8 @@ the same target key, which replaces the old one. Its time is the announcement
 
 import hashlib
 import json
-from collections.abc import Iterator
-from typing import BinaryIO
 
-from streams.importers.base import Context, NotImported, array_items, event_id, whole_rupiah
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id, whole_rupiah
 from streams.importers.klpd import buyer_id, region_of
 from streams.importers.satker import learn
 
@@ -28,16 +26,11 @@ ANNOUNCED = "Terumumkan"
 UKM = {"UKM": True, "Non-UKM": False}
 
 
-class SirupPaket:
+class SirupPaket(JsonArrayFormat):
     name = "sirup-paket"
     title = "SIRUP planned packages (RUP-PaketPenyedia) -> allocation.planned"
     fills_directory = True  # a package names its work unit by both codes
-
-    def detects(self, first: dict) -> bool:
-        return {"kd_rup", "pagu", "status_ukm", "kd_satker_str"} <= first.keys()
-
-    def records(self, stream: BinaryIO) -> Iterator[dict]:
-        return array_items(stream)
+    detected_by = ({"kd_rup", "pagu", "status_ukm", "kd_satker_str"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if missing := [k for k in REQUIRED if record.get(k) in (None, "")]:

@@ -22,7 +22,7 @@
 
 import re
 
-from streams.importers.base import Context, NotImported, array_items, event_id, whole_rupiah
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id, whole_rupiah
 from streams.importers.ids import UNKNOWN, amount_of, code_id, day_of, first_problem, missing, noon_on, npwp_id
 from streams.importers.ids import short_key
 from streams.importers.klpd import buyer, region_of
@@ -65,15 +65,10 @@ def version_of(record: dict) -> int | NotImported:
     return version
 
 
-class SpseContracts:
+class SpseContracts(JsonArrayFormat):
     name = "spse-kontrak"
     title = "SPSE: kontrak tender dan non-tender / tender and non-tender contracts"
-
-    def detects(self, first: dict) -> bool:
-        return "no_kontrak" in first and ("kd_tender" in first or "kd_nontender" in first)
-
-    def records(self, stream):
-        return array_items(stream)
+    detected_by = ({"no_kontrak", "kd_tender"}, {"no_kontrak", "kd_nontender"})
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         package = record.get("kd_tender", record.get("kd_nontender"))

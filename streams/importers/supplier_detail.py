@@ -16,7 +16,7 @@ states the supplier's size class: an importer never invents one.
 
 from datetime import date, datetime, timezone
 
-from streams.importers.base import Context, NotImported, array_items, event_id
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
 from streams.importers.ids import code_id, missing, npwp_id
 
 SCALES = {"mikro": "mikro", "kecil": "kecil", "menengah": "menengah", "besar": "besar"}
@@ -28,15 +28,10 @@ def scale_of(value) -> str | None:
     return SCALES.get(words)
 
 
-class SupplierDetail:
+class SupplierDetail(JsonArrayFormat):
     name = "ekatalog-penyedia"
     title = "e-Katalog: detail penyedia / supplier detail"
-
-    def detects(self, first: dict) -> bool:
-        return "penyedia_ukm" in first and ("kode_penyedia_sikap" in first or "npwp_penyedia" in first)
-
-    def records(self, stream):
-        return array_items(stream)
+    detected_by = ({"penyedia_ukm", "kode_penyedia_sikap"}, {"penyedia_ukm", "npwp_penyedia"})
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         scale = scale_of(record.get("penyedia_ukm"))

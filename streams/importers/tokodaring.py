@@ -28,7 +28,7 @@ channel `toko_daring`; both field sets (`merchant_name` 2025, `nama_merchant` 20
 import hashlib
 from datetime import datetime
 
-from streams.importers.base import Context, NotImported, array_items, event_id
+from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
 from streams.importers.ids import UNKNOWN, amount_of, first_problem, local_moment, merchant_id, missing, moment_of
 from streams.importers.ids import short_key
 from streams.importers.klpd import buyer, buyer_id, region_of, unjoined_buyer_id
@@ -73,15 +73,10 @@ def buyer_of(record: dict, ctx: Context, region: str) -> dict:
                    else unjoined_buyer_id(record["kd_klpd"], record["kd_satker"])}
 
 
-class TokoDaring:
+class TokoDaring(JsonArrayFormat):
     name = "tokodaring"
     title = "Toko Daring / Bela Pengadaan: realisasi / realisation"
-
-    def detects(self, first: dict) -> bool:
-        return {"order_id", "valuasi", "status_konfirmasi_ppmse"} <= first.keys()
-
-    def records(self, stream):
-        return array_items(stream)
+    detected_by = ({"order_id", "valuasi", "status_konfirmasi_ppmse"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if absent := [f for f in ("order_id", "kd_klpd", "kd_satker") if record.get(f) in (None, "")]:

@@ -110,55 +110,53 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "no_declared": ("Belum ada pembelian yang mendeklarasikan nilai UMK (misalnya nilai_umk_kontrak SPSE).",
                     "No purchase declares a UMK value yet (SPSE's nilai_umk_kontrak, for example)."),
 }
-WORDS = {lang: {k: pair[i] for k, pair in WORDS_BY_KEY.items()} for i, lang in enumerate(LANGS)}
 
-STATUS = {"id": {"met": "memenuhi", "at_risk": "berisiko", "breach": "di bawah target", "recovered": "pulih",
-                 None: "belum dinilai"},
-          "en": {"met": "met", "at_risk": "at risk", "breach": "breach", "recovered": "recovered", None: "not yet"}}
+
+def by_lang(pairs: dict) -> dict[str, dict]:
+    """{language: {key: word}} from a table of key -> (Bahasa Indonesia, English): every key in both."""
+    return {lang: {key: pair[i] for key, pair in pairs.items()} for i, lang in enumerate(LANGS)}
+
+
+WORDS = by_lang(WORDS_BY_KEY)
+
+STATUS = by_lang({"met": ("memenuhi", "met"), "at_risk": ("berisiko", "at risk"),
+                  "breach": ("di bawah target", "breach"), "recovered": ("pulih", "recovered"),
+                  None: ("belum dinilai", "not yet")})
 STATUSES = ("breach", "at_risk", "recovered", "met")
 
 #: Why an entry counted for a program or not (`ledger.rules.programs.why`).
-REASONS = {
-    "id": {"mikro": "usaha mikro", "kecil": "usaha kecil", "menengah": "usaha menengah", "cooperative": "koperasi",
-           "channel_excluded": "saluran dikecualikan dari dasar perhitungan",
-           "purchase_excluded": "pembelian dikecualikan dari dasar perhitungan",
-           "unregistered": "pemasok belum terdaftar pada tanggal pembelian",
-           "lapsed": "registrasi pemasok sudah berakhir pada tanggal pembelian",
-           "not_local": "pemasok bukan dari wilayah program",
-           "scale_not_counted": "skala usaha tidak dihitung program ini",
-           "pending": "dalam proses: belum selesai, belum dihitung", "void": "batal: tidak pernah dihitung",
-           "superseded": "digantikan versi yang lebih baru dari sumbernya"},
-    "en": {"mikro": "micro business", "kecil": "small business", "menengah": "medium business",
-           "cooperative": "cooperative", "channel_excluded": "channel left out of the base",
-           "purchase_excluded": "purchase left out of the base", "unregistered": "supplier not registered on the date",
-           "lapsed": "registration lapsed by the date", "not_local": "supplier not local to the program's region",
-           "scale_not_counted": "size class not counted by the program",
-           "pending": "pending: not completed, not counted yet", "void": "void: never counts",
-           "superseded": "superseded by a later version from its source"},
-}
+REASONS = by_lang({
+    "mikro": ("usaha mikro", "micro business"), "kecil": ("usaha kecil", "small business"),
+    "menengah": ("usaha menengah", "medium business"), "cooperative": ("koperasi", "cooperative"),
+    "channel_excluded": ("saluran dikecualikan dari dasar perhitungan", "channel left out of the base"),
+    "purchase_excluded": ("pembelian dikecualikan dari dasar perhitungan", "purchase left out of the base"),
+    "unregistered": ("pemasok belum terdaftar pada tanggal pembelian", "supplier not registered on the date"),
+    "lapsed": ("registrasi pemasok sudah berakhir pada tanggal pembelian", "registration lapsed by the date"),
+    "not_local": ("pemasok bukan dari wilayah program", "supplier not local to the program's region"),
+    "scale_not_counted": ("skala usaha tidak dihitung program ini", "size class not counted by the program"),
+    "pending": ("dalam proses: belum selesai, belum dihitung", "pending: not completed, not counted yet"),
+    "void": ("batal: tidak pernah dihitung", "void: never counts"),
+    "superseded": ("digantikan versi yang lebih baru dari sumbernya", "superseded by a later version from its source"),
+})
 #: Procurement channels (`schemas.codes.Channel`).
-CHANNELS = {
-    "id": {"toko_daring": "toko daring", "e_katalog": "e-katalog", "tender": "tender",
-           "pengadaan_langsung": "pengadaan langsung", "kemitraan": "kemitraan", "gerai": "gerai",
-           "other": "lainnya"},
-    "en": {"toko_daring": "online shop", "e_katalog": "e-catalogue", "tender": "tender",
-           "pengadaan_langsung": "direct procurement", "kemitraan": "partnership", "gerai": "outlet",
-           "other": "other"},
-}
+CHANNELS = by_lang({
+    "toko_daring": ("toko daring", "online shop"), "e_katalog": ("e-katalog", "e-catalogue"),
+    "tender": ("tender", "tender"), "pengadaan_langsung": ("pengadaan langsung", "direct procurement"),
+    "kemitraan": ("kemitraan", "partnership"), "gerai": ("gerai", "outlet"), "other": ("lainnya", "other"),
+})
 #: A supplier's class on the purchase date (`ledger.rules.eligibility.class_on`).
-CLASSES = {
-    "id": {"mikro": "mikro", "kecil": "kecil", "menengah": "menengah", "besar": "besar",
-           "unregistered": "belum terdaftar", "lapsed": "registrasi berakhir", "cooperative": "koperasi"},
-    "en": {"mikro": "micro", "kecil": "small", "menengah": "medium", "besar": "large",
-           "unregistered": "unregistered", "lapsed": "registration lapsed", "cooperative": "cooperative"},
-}
-KINDS = {"id": {"agency": "OPD", "company": "perusahaan"}, "en": {"agency": "agency", "company": "company"}}
-ENTRIES = {"id": {"purchase": "pembelian", "reversal": "pembatalan"}, "en": {"purchase": "purchase", "reversal": "reversal"}}
+CLASSES = by_lang({
+    "mikro": ("mikro", "micro"), "kecil": ("kecil", "small"), "menengah": ("menengah", "medium"),
+    "besar": ("besar", "large"), "unregistered": ("belum terdaftar", "unregistered"),
+    "lapsed": ("registrasi berakhir", "registration lapsed"), "cooperative": ("koperasi", "cooperative"),
+})
+KINDS = by_lang({"agency": ("OPD", "agency"), "company": ("perusahaan", "company")})
+ENTRIES = by_lang({"purchase": ("pembelian", "purchase"), "reversal": ("pembatalan", "reversal")})
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 #: A purchase's state (`ledger.rules.states`); only completed purchases count.
-STATES = {"id": {"completed": "selesai", "pending": "dalam proses", "void": "batal"},
-          "en": {"completed": "completed", "pending": "pending", "void": "void"}}
-BUDGET_LINE = {"id": {True: "ada", False: "tidak ada (bukan nol)"}, "en": {True: "declared", False: "none (not zero)"}}
+STATES = by_lang({"completed": ("selesai", "completed"), "pending": ("dalam proses", "pending"),
+                  "void": ("batal", "void")})
+BUDGET_LINE = by_lang({True: ("ada", "declared"), False: ("tidak ada (bukan nol)", "none (not zero)")})
 
 TITLES = {
     "overview": ("Ikhtisar kepatuhan", "Compliance overview"),

@@ -10,6 +10,7 @@ from streams.settings import Settings
 from streams.web.app import create_api
 from tests.e2e.conftest import serving
 from tests.e2e.test_dashboard import AXE, browser, screenshot, tools_or_skip, viewport  # noqa: F401 (the fixture)
+from tests.e2e.test_dashboard import serious_axe_findings, wider_than_shown
 from tests.integration.streams.test_allocation_api import sirup_ledger
 
 pytestmark = pytest.mark.e2e
@@ -17,8 +18,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('allocation-page') / 'kuota.db'}"
-    sirup_ledger(url)
+    url = sirup_ledger(tmp_path_factory.mktemp("allocation-page"))
     with serving(create_api(Settings(database_url=url))) as address:
         yield address
 
@@ -38,9 +38,8 @@ def test_each_agency_shows_the_shares_the_api_gives(site, browser):
     assert [r.get_attribute("data-buyer") for r in apart] == [x["buyer_id"] for x in items if not x["budget_line"]]
     with viewport(browser, 1366, 900):
         browser.get(f"{site}/allocation?lang=id")
-        inner, outer = browser.execute_script(
-            "const s = document.querySelector('.scroll'); return [s.scrollWidth, s.clientWidth]")
-        assert inner <= outer, f"the allocation table is {inner - outer}px wider than its page at 1366 px"
+        extra = wider_than_shown(browser, ".scroll")
+        assert extra <= 0, f"the allocation table is {extra}px wider than its page at 1366 px"
         screenshot(browser, "dashboard-allocation")
 
 
@@ -66,15 +65,5 @@ def test_on_a_phone_the_page_fits_and_keeps_the_shares_in_view(site, browser):
 
 def test_axe_finds_nothing_serious_in_either_language(site, browser):
     tools_or_skip(AXE)
-    source = AXE.read_text(encoding="utf-8")
-    found = []
-    for lang in ("id", "en"):
-        browser.get(f"{site}/allocation?lang={lang}")
-        browser.execute_script(source)
-        result = browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
-        assert isinstance(result, list), result
-        found += [f"/allocation?lang={lang}: {v['id']} ({v['impact']}): {v['help']}; "
-                  f"{[n['target'] for n in v['nodes'][:3]]}" for v in result if v["impact"] in ("serious", "critical")]
+    found = [line for lang in ("id", "en") for line in serious_axe_findings(browser, site, f"/allocation?lang={lang}")]
     assert not found, "\n".join(found)

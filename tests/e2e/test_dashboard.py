@@ -86,6 +86,24 @@ def breaching_company(site: str) -> str:
     return api(site, "/api/compliance", program="alokasi-30-3216", status="breach", limit=1)["items"][0]["buyer_id"]
 
 
+def wider_than_shown(browser, selector: str) -> int:
+    """How many CSS px the scrolling box `selector` holds beyond its visible width (0 or less: it fits)."""
+    return browser.execute_script(
+        "const s = document.querySelector(arguments[0]); return s.scrollWidth - s.clientWidth", selector)
+
+
+def serious_axe_findings(browser, site: str, path: str) -> list[str]:
+    """What axe-core finds serious or critical on the page at `path`, one line each."""
+    browser.get(f"{site}{path}")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+    assert isinstance(result, list), result
+    return [f"{path}: {v['id']} ({v['impact']}): {v['help']}; {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result if v["impact"] in ("serious", "critical")]
+
+
 def screenshot(browser, name: str) -> Path:
     OUTPUT.mkdir(exist_ok=True)
     path = OUTPUT / f"{name}.png"
@@ -251,28 +269,16 @@ def test_at_1366_px_the_alerts_table_fits_its_page(site, browser):
     with viewport(browser, 1366, 900):
         for lang in ("id", "en"):
             browser.get(f"{site}/alerts?lang={lang}")
-            inner, outer = browser.execute_script(
-                "const s = document.getElementById('alerts-scroll'); return [s.scrollWidth, s.clientWidth]")
-            assert inner <= outer, f"the alerts table ({lang}) is {inner - outer}px wider than its page"
+            extra = wider_than_shown(browser, "#alerts-scroll")
+            assert extra <= 0, f"the alerts table ({lang}) is {extra}px wider than its page"
         screenshot(browser, "dashboard-alerts")
 
 
 def test_axe_finds_nothing_serious_on_the_main_pages_in_either_language(site, browser):
     tools_or_skip(AXE)
-    source = AXE.read_text(encoding="utf-8")
     buyer = breaching_company(site)
-    found = []
-    for lang in ("id", "en"):
-        for path in ("/", f"/buyers/{buyer}", "/alerts"):
-            browser.get(f"{site}{path}?lang={lang}")
-            browser.execute_script(source)
-            result = browser.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
-            assert isinstance(result, list), result
-            found += [f"{path}?lang={lang}: {v['id']} ({v['impact']}): {v['help']}; "
-                      f"{[n['target'] for n in v['nodes'][:3]]}" for v in result if v["impact"] in ("serious",
-                                                                                                     "critical")]
+    found = [line for lang in ("id", "en") for path in ("/", f"/buyers/{buyer}", "/alerts")
+             for line in serious_axe_findings(browser, site, f"{path}?lang={lang}")]
     assert not found, "\n".join(found)
 
 

@@ -4,12 +4,15 @@ import json
 import subprocess
 import sys
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from ledger.db import migrate
 from ledger.models import Receipt
 from tests import factories
+from tests.conftest import wait_until
 
 # The events the worker and end-to-end tests send: a Dinas Kesehatan of Kabupaten Bekasi buying
 # from suppliers registered as "UMKM <id>".
@@ -19,6 +22,13 @@ reversal = partial(factories.reversal, at="2024-03-20T09:00:00+07:00")
 
 def registration(event_id: str, supplier: str, scale: str = "mikro", valid_from: str = "2024-01-01") -> dict:
     return factories.registration(event_id, supplier, scale, valid_from=valid_from, name=f"UMKM {supplier}")
+
+
+def sqlite_ledger(directory: Path) -> str:
+    """The URL of a fresh SQLite ledger, `kuota.db` in `directory`, migrated to the newest version."""
+    url = f"sqlite:///{directory / 'kuota.db'}"
+    migrate(url)
+    return url
 
 
 def write_jsonl(path, docs) -> None:
@@ -45,3 +55,22 @@ def receipts(url: str) -> dict[str, int]:
 
 def report_json(env: dict, *args: str) -> list[dict]:
     return json.loads(kuota(env, "report", "--format", "json", *args).stdout)
+
+
+def imported(env: dict, *files) -> dict:
+    """`kuota import` of `files`: the summary it prints as JSON."""
+    return json.loads(kuota(env, "import", "--format-out", "json", *map(str, files)).stdout)
+
+
+def sent(summary: dict) -> int:
+    """How many events an import's summary says it sent."""
+    return sum(sum(f["events"].values()) for f in summary["files"])
+
+
+def booked(url: str) -> int:
+    """How many records the ledger has a receipt for, whatever their outcome."""
+    return sum(receipts(url).values())
+
+
+def wait_until_booked(url: str, count: int, what: str, timeout: float = 120) -> None:
+    wait_until(lambda: booked(url) == count, timeout=timeout, what=what)

@@ -10,12 +10,13 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 
-from ledger.db import make_engine, migrate
+from ledger.db import make_engine
 from ledger.books.intake import Record
 from ledger.models import Entry, Position, Receipt, Rejection
 from ledger.books.recorder import Recorder
 from tests import factories
 from tests.factories import DROP, reversal
+from tests.integration.helpers import sqlite_ledger
 
 PURCHASES, SUPPLIERS = "kuota.purchases.v1", "kuota.suppliers.v1"
 BEKASI, KOTA_BEKASI = "3216", "3275"
@@ -85,9 +86,7 @@ def _bytes(value) -> bytes | None:
 
 @pytest.fixture
 def ledger(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kuota.db'}"
-    migrate(url)
-    books = Ledger(url)
+    books = Ledger(sqlite_ledger(tmp_path))
     yield books
     books.engine.dispose()
 

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from ledger.books.audit import audit
 from ledger.books.evaluation import position_buckets
 from ledger.books.versions import entry_states
-from ledger.db import migrate
 from ledger.models import Entry, Position
 from ledger.reports.buyers import buyer_detail
 from ledger.reports.scope import Scope
 from ledger.reports.spend import entry_buckets, spend
 from tests import factories
 from tests.factories import RULE_40
+from tests.integration.helpers import sqlite_ledger
 from tests.integration.ledger.test_evaluation import Books
 
 pytestmark = pytest.mark.integration
@@ -100,9 +100,7 @@ def make_books(url: str) -> Ledger:
 
 @pytest.fixture
 def books(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kuota.db'}"
-    migrate(url)
-    books = make_books(url)
+    books = make_books(sqlite_ledger(tmp_path))
     yield books
     books.engine.dispose()
 

@@ -6,32 +6,23 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import yaml
 from kafka import KafkaConsumer
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from ledger.models import Alert, Delivery, Evaluation
+from tests import factories
 from tests.conftest import running_worker, wait_until
+from tests.factories import DROP
 from tests.integration.helpers import kuota, purchase, receipts, registration, write_jsonl
 
 pytestmark = pytest.mark.integration
 
 COMPANY = "co-3216-mall"
 UMKM, BIG = "3216000000001", "3216000000002"
-PROGRAM = """
-occurred_at = 2024-01-01T00:00:00+07:00
-
-[[program]]
-program_id = "alokasi-30-3216"
-name = "Alokasi 30 persen"
-region = "3216"
-kind = "share"
-period = "quarter"
-years = { first = 2024 }
-threshold = { share_bp = 3000 }
-applies_to = { kind = "company", region = "3216" }
-eligible = { scales = ["mikro", "kecil", "menengah"], cooperatives = true, local_to_region = "3216" }
-"""
+# The 30% share of each company in 3216, per quarter from 2024, with the default status options.
+PROGRAM = factories.document(factories.program(status=DROP))
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -91,8 +82,8 @@ def company(event_id: str, amount: int, supplier: str, at: str = "2024-02-05T10:
 
 def test_one_breach_one_recovered_and_no_repeat_after_replay(ledger_url, kuota_env, tmp_path, webhook):
     env = kuota_env(ledger_url, KUOTA_EVALUATE_EVERY="0.5", KUOTA_ALERT_WEBHOOKS=webhook)
-    program = tmp_path / "alokasi.toml"
-    program.write_text(PROGRAM)
+    program = tmp_path / "alokasi.yaml"
+    program.write_text(yaml.safe_dump(PROGRAM))
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     write_jsonl(first, [registration("reg-00000001", UMKM, "mikro"), registration("reg-00000002", BIG, "besar"),
                         company("buy-00000001", 2_000_000, UMKM), company("buy-00000002", 8_000_000, BIG)])

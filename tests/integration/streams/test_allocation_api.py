@@ -14,12 +14,13 @@ from openpyxl import load_workbook
 
 from ledger.books.intake import Record
 from ledger.books.recorder import Recorder
-from ledger.db import make_engine, migrate
+from ledger.db import make_engine
 from streams.importers.base import Context, NotImported
 from streams.importers.sirup_anggaran import FORMAT as BUDGETS
 from streams.importers.sirup_paket import FORMAT as PACKAGES
 from streams.settings import Settings
 from streams.web.app import create_api
+from tests.integration.helpers import sqlite_ledger
 
 REALDATA = Path(__file__).parents[2] / "fixtures" / "realdata"
 PAKET = REALDATA / "rup-paket-penyedia-kalbar-2025-sample.json"
@@ -49,10 +50,10 @@ def expected() -> dict[str, dict]:
     return units
 
 
-def sirup_ledger(url: str) -> None:
-    """A fresh ledger holding the budget structure and the packages, mapped by their formats and
-    booked by the recorder as a worker books them."""
-    migrate(url)
+def sirup_ledger(directory: Path) -> str:
+    """The URL of a fresh SQLite ledger in `directory` holding the budget structure and the packages,
+    mapped by their formats and booked by the recorder as a worker books them."""
+    url = sqlite_ledger(directory)
     events = []
     with ANGGARAN.open("rb") as raw:
         records = [(r, BUDGETS) for r in BUDGETS.records(raw)] + [(r, PACKAGES) for r in packages()]
@@ -62,12 +63,12 @@ def sirup_ledger(url: str) -> None:
     offsets = itertools.count()
     Recorder(make_engine(url, writer=True), epoch="test").register_targets(
         [Record("kuota.targets.v1", 0, next(offsets), json.dumps(e).encode()) for e in events])
+    return url
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('allocation') / 'kuota.db'}"
-    sirup_ledger(url)
+    url = sirup_ledger(tmp_path_factory.mktemp("allocation"))
     with TestClient(create_api(Settings(database_url=url))) as c:
         yield c
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.db import migrate
-from tests.conftest import running_worker, wait_until
-from tests.integration.helpers import kuota, receipts, report_json
+from tests.conftest import running_worker
+from tests.integration.helpers import imported, kuota, receipts, report_json, sent, sqlite_ledger, wait_until_booked
 
 pytestmark = pytest.mark.integration
 
@@ -47,23 +46,9 @@ def reported(env: dict, field: str = "total") -> dict[tuple[str, str], int]:
     return {(x["buyer_id"], x["period"]): x[field] for x in report_json(env, "--period", "year") if x.get(field)}
 
 
-def imported(env: dict, *files) -> dict:
-    return json.loads(kuota(env, "import", "--format-out", "json", *map(str, files)).stdout)
-
-
-def sent(summary: dict) -> int:
-    return sum(sum(f["events"].values()) for f in summary["files"])
-
-
-def booked(url: str) -> int:
-    return sum(receipts(url).values())
-
-
 @pytest.fixture
 def ledger(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kuota.db'}"
-    migrate(url)
-    return url
+    return sqlite_ledger(tmp_path)
 
 
 def test_spse_contracts_add_up_per_buyer_and_year_and_a_second_import_changes_nothing(ledger, kuota_env, tmp_path):
@@ -73,11 +58,11 @@ def test_spse_contracts_add_up_per_buyer_and_year_and_a_second_import_changes_no
     assert all(f["accounted"] and not f["not_imported"] for f in first["files"])
     assert [f["duplicates"]["count"] for f in first["files"]] == [4, 0, 0, 0]  # exact copies in the 2023 file
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: booked(ledger) == sent(first), timeout=120, what="every contract booked")
+        wait_until_booked(ledger, sent(first), "every contract booked")
         expected = spse_totals([r for name in SPSE for r in raw(name)])
         assert reported(env) == expected
         again = imported(env, *files)
-        wait_until(lambda: booked(ledger) == 2 * sent(first), timeout=120, what="the second import received")
+        wait_until_booked(ledger, 2 * sent(first), "the second import received")
         assert receipts(ledger).get("duplicate") == sent(again) == sent(first)
         assert reported(env) == expected
     assert "rejected" not in receipts(ledger)
@@ -101,7 +86,7 @@ def test_three_broken_records_are_reported_with_their_positions_and_the_rest_imp
     assert [(w["position"], w["record"]["no_kontrak"]) for w in written] == [
         (i + 1, rows[i]["no_kontrak"]) for i in (4, 11, 19)]
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: booked(ledger) == 34, timeout=120, what="the 34 good contracts booked")
+        wait_until_booked(ledger, 34, "the 34 good contracts booked")
         assert reported(env) == spse_totals([r for i, r in enumerate(rows) if i not in (4, 11, 19)])
 
 
@@ -131,7 +116,7 @@ def test_a_failed_toko_daring_order_never_counts(ledger, kuota_env, tmp_path):
     bandung, pontianak = summary["files"]
     assert bandung["purchases_by_state"] == {"void": 2} and pontianak["purchases_by_state"]["void"] == 15
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: booked(ledger) == sent(summary), timeout=120, what="every order booked")
+        wait_until_booked(ledger, sent(summary), "every order booked")
         totals = reported(env)
     assert not any(buyer.startswith("D107-") for buyer, _ in totals)  # both Kab. Bandung orders failed
     assert totals == daring_totals(raw("tokodaring-pontianak-2022.json"))
@@ -151,11 +136,11 @@ def test_a_pending_ekatalog_order_shows_as_pending_and_counts_once_completed(led
     later.write_text(json.dumps([completed], default=float))
     unit = (f"D107-{order['kd_satker_str']}", "2025")
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: booked(ledger) == 606, timeout=120, what="every package booked")
+        wait_until_booked(ledger, 606, "every package booked")
         assert first["files"][0]["purchases_by_state"] == {"completed": 89, "pending": 517}
         assert reported(env) == dict(total)
         assert reported(env, "pending") == dict(pending)
         imported(env, later)
-        wait_until(lambda: booked(ledger) == 607, timeout=60, what="the completed version booked")
+        wait_until_booked(ledger, 607, "the completed version booked", timeout=60)
         assert reported(env)[unit] == total[unit] + order["total_harga"]
         assert reported(env, "pending").get(unit, 0) == pending[unit] - order["total_harga"]

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.db import migrate
-from tests.conftest import running_worker, wait_until
-from tests.integration.helpers import kuota, receipts
+from tests.conftest import running_worker
+from tests.integration.helpers import imported, kuota, receipts, sent, sqlite_ledger, wait_until_booked
 
 pytestmark = pytest.mark.integration
 
@@ -41,19 +40,9 @@ def allocation(env: dict) -> dict[str, dict]:
     return {r["buyer_id"]: r for r in rows}
 
 
-def imported(env: dict, *files) -> dict:
-    return json.loads(kuota(env, "import", "--format-out", "json", *map(str, files)).stdout)
-
-
-def sent(summary: dict) -> int:
-    return sum(sum(f["events"].values()) for f in summary["files"])
-
-
 @pytest.fixture
 def ledger(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kuota.db'}"
-    migrate(url)
-    return url
+    return sqlite_ledger(tmp_path)
 
 
 def test_each_work_unit_shows_its_procurement_budget_ukm_pagu_and_share(ledger, kuota_env, tmp_path):
@@ -65,7 +54,7 @@ def test_each_work_unit_shows_its_procurement_budget_ukm_pagu_and_share(ledger, 
     assert files[PACKAGES.name]["events"] == {"allocation.planned": 200}
     want = expected()
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: sum(receipts(ledger).values()) == sent(first), timeout=120, what="every event booked")
+        wait_until_booked(ledger, sent(first), "every event booked")
         got = allocation(env)
         assert set(got) == set(want)
         for unit, x in want.items():
@@ -75,7 +64,7 @@ def test_each_work_unit_shows_its_procurement_budget_ukm_pagu_and_share(ledger, 
         assert sum(r["planned_ukm"] for r in got.values()) == sum(x["ukm"] for x in want.values()) > 0
 
         again = imported(env, BUDGETS, PACKAGES)  # the same files again: every event a duplicate
-        wait_until(lambda: sum(receipts(ledger).values()) == 2 * sent(first), timeout=120, what="the second import")
+        wait_until_booked(ledger, 2 * sent(first), "the second import")
         assert receipts(ledger).get("duplicate") == sent(again) == sent(first)
         assert allocation(env) == got
 
@@ -84,7 +73,7 @@ def test_the_table_shows_rupiah_and_shares_and_a_unit_without_a_budget_line_gets
     env = kuota_env(ledger)
     summary = imported(env, BUDGETS)
     with running_worker(env, tmp_path / "worker.log"):
-        wait_until(lambda: sum(receipts(ledger).values()) == sent(summary), timeout=120, what="the budgets booked")
+        wait_until_booked(ledger, sent(summary), "the budgets booked")
         table = kuota(env, "report", "allocation", "--buyer", "D197-1.01.2.22.0.00.01.0000").stdout
         assert "DINAS PENDIDIKAN DAN KEBUDAYAAN" in table and "Rp 439.625.073.827" in table and "0,00%" in table
         # Its import said no_budget_line; the report invents no zero budget for it, it says there is none.

@@ -14,7 +14,7 @@ from streams.settings import Settings
 from streams.web.app import create_api
 from streams.worker.metrics import clear_own
 from tests.conftest import running_worker, wait_until
-from tests.integration.helpers import kuota, purchase, receipts, write_jsonl
+from tests.integration.helpers import kuota, purchase, receipts, sqlite_ledger, write_jsonl
 
 pytestmark = pytest.mark.integration
 
@@ -39,9 +39,7 @@ def total(api: TestClient, name: str, **labels) -> float:
 
 @pytest.fixture
 def ledger(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kuota.db'}"
-    migrate(url)
-    return url
+    return sqlite_ledger(tmp_path)
 
 
 def test_metrics_count_what_the_worker_booked_and_ready_follows_the_group(ledger, kuota_env, tmp_path):
