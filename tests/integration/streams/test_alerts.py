@@ -66,6 +66,15 @@ def alerts(url: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def recorded_delivered(url: str) -> int:
+    """Alerts the ledger records as delivered to the webhook (a 2xx answer kept)."""
+    engine = create_engine(url)
+    with Session(engine) as s:
+        n = s.scalar(select(func.count(func.distinct(Delivery.alert_id))).where(Delivery.ok.is_(True)))
+    engine.dispose()
+    return n
+
+
 def evaluations(url: str) -> int:
     engine = create_engine(url)
     with Session(engine) as s:
@@ -115,6 +124,9 @@ def test_one_breach_one_recovered_and_no_repeat_after_replay(ledger_url, kuota_e
         kuota(env, "emit", str(q2))  # the same again: a duplicate
         wait_until(lambda: sum(receipts(ledger_url).values()) == booked + 2, timeout=60, what="the duplicate")
         wait_until(lambda: delivered_ids() == 3, timeout=60, what="the Q2 alert's webhook")
+        # A worker stopped just after posting leaves its attempt recorded in flight; the restarted one
+        # tries it again after the backoff, and the ledger then records every alert as delivered.
+        wait_until(lambda: recorded_delivered(ledger_url) == 3, timeout=60, what="every delivery recorded")
     assert alerts(ledger_url) == [(COMPANY, "2024-Q1", "breach"), (COMPANY, "2024-Q1", "recovered"),
                                   (COMPANY, "2024-Q2", "met")]
 
