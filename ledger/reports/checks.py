@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.db import session_for
-from ledger.models import Alert, Entry, Evaluation, Receipt, Rejection
+from ledger.models import Alert, Entry, Receipt, Rejection
 
 
 def reading(url: str) -> AbstractContextManager[Session]:
@@ -88,11 +88,6 @@ def entry_rows(session: Session) -> dict[str, tuple]:
 def last_received_at(session: Session) -> datetime | None:
     """When the latest record was received; None for an empty ledger."""
     return session.scalar(select(func.max(Receipt.received_at)))
-
-
-def last_evaluated_at(session: Session) -> datetime | None:
-    """When the programs were last evaluated; None if never."""
-    return session.scalar(select(func.max(Evaluation.evaluated_at)))
 
 
 def alerts_raised(session: Session) -> list[tuple[str, str, int]]:

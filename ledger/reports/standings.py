@@ -138,11 +138,8 @@ def alerts(session: Session, *, program: str | None = None, buyer: str | None = 
 
 
 def last_evaluation(session: Session) -> datetime | None:
+    """When the programs were last evaluated; None if never."""
     return session.scalar(select(func.max(Evaluation.evaluated_at)))
-
-
-def alerts_raised(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Alert)) or 0
 
 
 def _matching(query, *filters):

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from ledger.books.audit import audit
 from ledger.db import make_engine, migrate
-from ledger.reports.checks import (alerts_raised, last_evaluated_at, last_received_at, receipts_by_topic,
+from ledger.reports.checks import (alerts_raised, last_received_at, receipts_by_topic,
                                    rejected_reasons)
 from ledger.reports.scope import Scope
 from ledger.reports.spend import spend
-from ledger.reports.standings import overview, parts
+from ledger.reports.standings import last_evaluation, overview, parts
 from ledger.rules.money import format_rupiah, percent
 from ledger.rules.programs import ALL
 from schemas.topics import PURCHASES, SUPPLIERS, TARGETS
@@ -154,7 +154,7 @@ def _wait_for_evaluation(settings: Settings, worker: WorkerProcess, console: Con
     with console.status("menilai program / evaluating programs..."):
         while True:
             with Session(engine) as s:
-                booked, evaluated = last_received_at(s), last_evaluated_at(s)
+                booked, evaluated = last_received_at(s), last_evaluation(s)
             if booked is not None and evaluated is not None and evaluated > booked:
                 return True
             if not worker.running() or time.monotonic() > deadline:
