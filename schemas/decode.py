@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from pydantic import TypeAdapter, ValidationError
 
 from schemas.codes import RejectReason
-from schemas.events import Event, PurchaseEvent, SupplierRegistered
+from schemas.events import Event, PurchaseEvent, SupplierEvent
 from schemas.targets import TARGET_EVENT
 
 MAX_RECORD_BYTES = 1_000_000
 
 _ADAPTERS: dict[str, TypeAdapter] = {
     "purchases": TypeAdapter(PurchaseEvent),
-    "suppliers": TypeAdapter(SupplierRegistered),
+    "suppliers": TypeAdapter(SupplierEvent),
     "targets": TARGET_EVENT,
 }
 

@@ -145,6 +145,20 @@ ADDITIONS: dict[type[Event], dict[str, object]] = {
 }
 
 
+def unset_additions(event: Event) -> dict:
+    """The `exclude` argument of `model_dump` that leaves out every addition still at its "not
+    given" value; a dotted name (`supplier.identifiers`) reaches into a nested object."""
+    exclude: dict = {}
+    for path, empty in ADDITIONS.get(type(event), {}).items():
+        *parents, name = path.split(".")
+        owner, spec = event, exclude
+        for part in parents:
+            owner, spec = getattr(owner, part), spec.setdefault(part, {})
+        if getattr(owner, name) == empty:
+            spec[name] = True
+    return exclude
+
+
 class PurchaseReversed(Event):
     """A cancellation or refund of an earlier purchase, full or partial."""
 
@@ -152,6 +166,34 @@ class PurchaseReversed(Event):
     reverses: EventId
     amount: Rupiah | None = Field(default=None, description="default: all that remains")
     reason: ShortText | None = None
+
+
+NPWP_DIGITS = (15, 16)
+
+
+def normalise_npwp(value: str) -> str:
+    """An NPWP as its digits: `01.234.567.8-431.000` and `012345678431000` are one number."""
+    digits = re.sub(r"[.\-\s]", "", value)
+    if not digits.isdigit() or len(digits) not in NPWP_DIGITS:
+        raise ValueError("npwp must be 15 or 16 digits, with or without its dots and dashes")
+    return digits
+
+
+class SupplierIdentifiers(Frozen):
+    """Numbers by which other systems know the supplier (an addition to v1): a purchase naming
+    any of them is attributed to this supplier."""
+
+    nib: Annotated[str, StringConstraints(pattern=r"^[0-9]{13}$")] | None = Field(
+        default=None, description="Nomor Induk Berusaha, 13 digits")
+    npwp: Annotated[str, AfterValidator(normalise_npwp)] | None = Field(
+        default=None, description="tax number, 15 or 16 digits; dots and dashes accepted, stored as digits")
+    lkpp: Identifier | None = Field(default=None, description="LKPP's supplier code (SIKaP)")
+
+    @model_validator(mode="after")
+    def _one_given(self) -> Self:
+        if self.nib is None and self.npwp is None and self.lkpp is None:
+            raise ValueError("identifiers needs at least one of nib, npwp, lkpp")
+        return self
 
 
 class Supplier(Frozen):
@@ -166,6 +208,7 @@ class Supplier(Frozen):
         default=None, description="business capital excluding land and buildings"
     )
     annual_sales: NonNegativeRupiah | None = None
+    identifiers: SupplierIdentifiers | None = None  # an addition to v1
 
     @model_validator(mode="after")
     def _scale_known(self) -> Self:
@@ -191,5 +234,58 @@ class SupplierRegistered(Event):
         return self
 
 
+ADDITIONS[SupplierRegistered] = {"supplier.identifiers": None}
+
+
+class SupplierMerged(Event):
+    """An officer's finding that `other` is the same business as `keep` (data ganda): from now on
+    every purchase of `other` counts as `keep`'s. Kept, never overwritten; `supplier.unmerged`
+    undoes it. Key on `kuota.suppliers.v1`: `merge:<keep>:<other>`."""
+
+    type: Literal["supplier.merged"]
+    keep: Identifier
+    other: Identifier
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200), Text]
+
+    @model_validator(mode="after")
+    def _two_suppliers(self) -> Self:
+        if self.keep == self.other:
+            raise ValueError("keep and other are the same supplier id")
+        return self
+
+
+class SupplierUnmerged(SupplierMerged):
+    """Undoes a `supplier.merged` of the same `keep` and `other`. Key: `merge:<keep>:<other>`."""
+
+    type: Literal["supplier.unmerged"]  # type: ignore[assignment]
+
+
+class SupplierDistinct(Event):
+    """An officer's finding that two suppliers that look alike are different businesses: the
+    duplicates report no longer lists the pair. Key on `kuota.suppliers.v1`: `distinct:<a>:<b>`."""
+
+    type: Literal["supplier.distinct"]
+    suppliers: Annotated[tuple[Identifier, Identifier], Field(description="the two supplier ids")]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200), Text]
+
+    @model_validator(mode="after")
+    def _two_suppliers(self) -> Self:
+        if self.suppliers[0] == self.suppliers[1]:
+            raise ValueError("the two supplier ids are the same")
+        return self
+
+
 PurchaseEvent = Annotated[PurchaseRecorded | PurchaseReversed, Field(discriminator="type")]
-SupplierEvent = SupplierRegistered
+SupplierEvent = Annotated[SupplierRegistered | SupplierMerged | SupplierUnmerged | SupplierDistinct,
+                          Field(discriminator="type")]
+SupplierLink = SupplierMerged | SupplierUnmerged | SupplierDistinct
+
+
+def supplier_key(event: SupplierRegistered | SupplierLink) -> str:
+    """Kafka key on the compacted suppliers topic: a registration by its supplier, an officer's
+    finding by its pair, so neither compacts the other away."""
+    if isinstance(event, SupplierRegistered):
+        return event.supplier.id
+    if isinstance(event, SupplierDistinct):
+        return "distinct:" + ":".join(sorted(event.suppliers))
+    return f"merge:{event.keep}:{event.other}"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
-from schemas.outputs import ComplianceAlert, EventRejected
+from schemas.events import (PurchaseRecorded, PurchaseReversed, SupplierDistinct, SupplierMerged, SupplierRegistered,
+                            SupplierUnmerged)
+from schemas.outputs import ComplianceAlert, EventRejected, PartnerGraduated, RegistrationExpiring
 from schemas.targets import RULES as TARGET_RULES
 from schemas.targets import AllocationPlanned, BudgetDeclared, ProgramDefined
 
@@ -24,11 +25,16 @@ _MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "purchase.recorded": (PurchaseRecorded, "validation"),
     "purchase.reversed": (PurchaseReversed, "validation"),
     "supplier.registered": (SupplierRegistered, "validation"),
+    "supplier.merged": (SupplierMerged, "validation"),
+    "supplier.unmerged": (SupplierUnmerged, "validation"),
+    "supplier.distinct": (SupplierDistinct, "validation"),
     "event.rejected": (EventRejected, "serialization"),
     "program.defined": (ProgramDefined, "validation"),
     "budget.declared": (BudgetDeclared, "validation"),
     "allocation.planned": (AllocationPlanned, "validation"),
     "compliance.alert": (ComplianceAlert, "serialization"),
+    "registration.expiring": (RegistrationExpiring, "serialization"),
+    "partner.graduated": (PartnerGraduated, "serialization"),
 }
 
 # Rules the models enforce that JSON Schema cannot state (or states more loosely):
@@ -46,7 +52,12 @@ _RULES: dict[str, tuple[str, ...]] = {
         "`supplier.scale` may be left out only when `capital` or `annual_sales` is given;"
         " it is then derived by PP 7/2021.",
         "`valid_to`, when given, is not before `valid_from`.",
+        "`supplier.identifiers` (an addition to v1) needs at least one of `nib`, `npwp`, `lkpp`; an NPWP is"
+        " accepted with or without its dots and dashes and kept as its digits.",
     ),
+    "supplier.merged": ("`keep` and `other` are different supplier ids.",),
+    "supplier.unmerged": ("`keep` and `other` are different supplier ids.",),
+    "supplier.distinct": ("the two ids in `suppliers` are different.",),
     "event.rejected": (
         "`raw` is the record as UTF-8 text, or base64 when `raw_encoding` is `base64`.",
     ),

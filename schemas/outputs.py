@@ -1,6 +1,6 @@
 """Events kuota itself writes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,4 +55,41 @@ class ComplianceAlert(BaseModel):
     grade: str | None = Field(default=None, description="A+, A, B, C, D or F by percent of goal")
     late: bool = Field(default=False, description="detected after the period had closed")
     as_of: datetime = Field(description="the ledger state the evaluation read")
+    detected_at: datetime
+
+
+class RegistrationExpiring(BaseModel):
+    """A supplier's registration entered the expiry window (`KUOTA_EXPIRING_DAYS`): once per
+    registration. Written to `kuota.alerts.v1`, key supplier id (an event type added to v1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["registration.expiring"] = "registration.expiring"
+    schema_version: Literal[1] = 1
+    alert_id: str = Field(description="`expiring:<registration event_id>`")
+    supplier_id: str
+    supplier_name: str
+    region: str
+    registration: str = Field(description="event_id of the registration that lapses")
+    valid_to: date = Field(description="the last day the registration holds")
+    buyers: tuple[str, ...] = Field(default=(), description="buyers that bought from the supplier this year")
+    detected_at: datetime
+
+
+class PartnerGraduated(BaseModel):
+    """A supplier a company counts for a program was reclassified `besar`: once per program,
+    company and graduation. Written to `kuota.alerts.v1`, key buyer id (an event type added to v1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["partner.graduated"] = "partner.graduated"
+    schema_version: Literal[1] = 1
+    alert_id: str = Field(description="`graduated:<program>:<buyer>:<supplier>:<first day as besar>`")
+    program: str
+    buyer_id: str
+    supplier_id: str
+    supplier_name: str
+    besar_from: date = Field(description="the first day of the supplier's class `besar`")
+    counts_until: date = Field(description="the last day its sales still count for the program (the grace)")
+    no_longer_counts_from: date = Field(description="the day after counts_until")
     detected_at: datetime

@@ -18,7 +18,8 @@ from pydantic import ValidationError, model_validator
 from schemas.allocation import RULES as ALLOCATION_RULES
 from schemas.allocation import AllocationPlanned, allocation_key
 from schemas.codes import BuyerKind, Channel, Scale
-from schemas.events import ADDITIONS, EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText
+from schemas.events import (ADDITIONS, EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText,
+                            unset_additions)
 
 
 ProgramId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")]
@@ -71,6 +72,15 @@ class EligibleSuppliers(Frozen):
     scales: tuple[Scale, ...] = ()
     cooperatives: StrictBool = False
     local_to_region: RegionCode | None = None
+    graduation_grace_days: Annotated[StrictInt, Field(ge=0, le=3660)] | None = Field(
+        default=None, description="days a partner reclassified besar still counts after the date of its new class "
+                                  "(an addition to v1; default 365 for a program of companies, Peraturan BKPM "
+                                  "3/2025, else 0)")
+
+    def grace_days(self, applies_to_companies: bool) -> int:
+        if self.graduation_grace_days is not None:
+            return self.graduation_grace_days
+        return 365 if applies_to_companies else 0
 
     @model_validator(mode="after")
     def _something_counts(self) -> Self:
@@ -170,6 +180,7 @@ class BudgetDeclared(Event):
 
 # `name` came after v1: a budget without it keeps the fingerprint and the derived id it had.
 ADDITIONS[BudgetDeclared] = {"name": None}
+ADDITIONS[ProgramDefined] = {"eligible.graduation_grace_days": None}
 
 TargetEvent = Annotated[ProgramDefined | BudgetDeclared | AllocationPlanned, Field(discriminator="type")]
 TARGET_EVENT = TypeAdapter(TargetEvent)
@@ -282,8 +293,7 @@ def _rfc3339(value: Any) -> Any:
 
 
 def _derived_id(event: ProgramDefined | BudgetDeclared) -> str:
-    unset = {k for k, v in ADDITIONS.get(type(event), {}).items() if getattr(event, k) == v}
-    content = event.model_dump(mode="json", exclude={"event_id", *unset})
+    content = event.model_dump(mode="json", exclude={"event_id": True, **unset_additions(event)})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     readable = f"{target_key(event)}:{digest[:12]}"
     if len(readable) <= 64 and all(c.isascii() and (c.isalnum() or c in "_.:-") for c in readable):

@@ -24,10 +24,12 @@ class Topic:
 TOPICS: tuple[Topic, ...] = (
     Topic(PURCHASES, ("purchase.recorded", "purchase.reversed"), "buyer id (a reversal: its purchase's buyer)",
           decoder="purchases"),
-    Topic(SUPPLIERS, ("supplier.registered",), "supplier id", compacted=True, decoder="suppliers"),
+    Topic(SUPPLIERS, ("supplier.registered", "supplier.merged", "supplier.unmerged", "supplier.distinct"),
+          "supplier id (an officer's finding: merge:<keep>:<other> or distinct:<a>:<b>)", compacted=True, decoder="suppliers"),
     Topic(TARGETS, ("program.defined", "budget.declared", "allocation.planned"), "target key", compacted=True, single_partition=True,
           decoder="targets"),
-    Topic(ALERTS, ("compliance.alert",), "buyer id"),
+    Topic(ALERTS, ("compliance.alert", "registration.expiring", "partner.graduated"),
+          "buyer id (registration.expiring: supplier id)"),
     Topic(REJECTED, ("event.rejected",), "source topic"),
 )
 

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     alert_webhooks: str = Field("", description="comma-separated URLs that receive each alert as JSON (POST)")
     api_host: str = Field("127.0.0.1", description="address the officers' API and dashboard listen on")
     api_port: int = Field(8000, ge=1, le=65535, description="port of the officers' API and dashboard")
+    expiring_days: int = Field(30, ge=1, le=366, description="an alert when a registration's valid_to comes "
+                                                             "within this many days")
+    duplicate_name_score: int = Field(90, ge=50, le=100, description="names at least this alike (0-100, rapidfuzz "
+                                                                     "token sort ratio) in one kecamatan are "
+                                                                     "suspected duplicates")
+    split_caps: dict[str, int] = Field({"toko_daring": 50_000_000, "pengadaan_langsung": 200_000_000},
+                                       description="per channel, the cap (rupiah) that same-day purchases from one "
+                                                   "supplier adding up past it may be split to stay under (JSON)")
 
     @property
     def ledger_url(self) -> str:

@@ -1,4 +1,5 @@
-"""The supplier registry: classification history per supplier, and what a late change moves."""
+"""The supplier registry: classification history per supplier, identifiers, officers' merges,
+and what a late change moves."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -6,56 +7,91 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ledger.books.identities import aliases, resolve
 from ledger.books.intake import Intake, Record, new_events
 from ledger.books.positions import Deltas
 from ledger.books.versions import counting
 from ledger.bulk import chunks
-from ledger.models import Entry, Registration
+from ledger.models import Entry, Registration, SupplierIdentifier, SupplierLink
 from ledger.rules.attribution import registration_row
 from ledger.rules.eligibility import Classification, class_on
+from ledger.rules.identity import written_forms
 from schemas.decode import Invalid, decode
-from schemas.events import SupplierRegistered
+from schemas.events import SupplierDistinct, SupplierMerged, SupplierRegistered
 
 History = dict[str, list[Classification]]
 
 
 def load_histories(session: Session, supplier_ids, as_of: datetime | None = None) -> History:
-    """Classification history of the given suppliers, in order of arrival; with `as_of`, only
-    what the ledger had recorded by then."""
-    histories: History = defaultdict(list)
-    ids = sorted(set(supplier_ids))
-    for chunk in chunks(ids):
+    """Classification history of the supplier each given id counts for (`identities.resolve`),
+    keyed by the ids given, in order of arrival; with `as_of`, only what the ledger had
+    recorded by then."""
+    counted_as = resolve(session, supplier_ids, as_of)
+    own: History = defaultdict(list)
+    for chunk in chunks(sorted(set(counted_as.values()))):
         q = (select(Registration.supplier_id, Registration.scale, Registration.cooperative,
                     Registration.region, Registration.valid_from, Registration.valid_to, Registration.id)
              .where(Registration.supplier_id.in_(chunk)).order_by(Registration.id))
         if as_of is not None:
             q = q.where(Registration.recorded_at <= as_of)
-        rows = session.execute(q)
-        for sid, scale, coop, region, vf, vt, seq in rows:
-            histories[sid].append(Classification(scale, coop, region, vf, vt, seq))
-    return histories
+        for sid, scale, coop, region, vf, vt, seq in session.execute(q):
+            own[sid].append(Classification(scale, coop, region, vf, vt, seq))
+    return defaultdict(list, {sid: own[target] for sid, target in counted_as.items() if target in own})
 
 
-def prepare(records: list[Record], now: datetime) -> list[tuple[Record, SupplierRegistered | Invalid]]:
+def prepare(records: list[Record], now: datetime) -> list[tuple[Record, object]]:
     return [(rec, decode("suppliers", rec.value)) for rec in records]
 
 
 def register(session: Session, decoded: list, intake: Intake, now: datetime) -> None:
-    """Record supplier registrations; move already booked spend whose class they change."""
+    """Record registrations (with their identifiers) and officers' findings; move already booked
+    spend whose supplier or class they change."""
     events = [ev for _, ev in decoded if not isinstance(ev, Invalid)]
     known = _known_fingerprints(session, {ev.event_id for ev in events})
-    old = load_histories(session, {ev.supplier.id for ev in events})
-    new: History = defaultdict(list, {k: list(v) for k, v in old.items()})
-    rows = []
+    registrations, identifiers, links, touched = [], [], [], set()
     for rec, ev, fp in new_events(decoded, known, intake):
-        row = registration_row(ev, fp, now)
-        rows.append(row)
-        new[ev.supplier.id].append(Classification(
-            row["scale"], row["cooperative"], row["region"], ev.valid_from, ev.valid_to, 2**62 + len(rows)))
+        if isinstance(ev, SupplierRegistered):
+            registrations.append(registration_row(ev, fp, now))
+            ids = ev.supplier.identifiers
+            stated = [(k, getattr(ids, k)) for k in ("nib", "npwp", "lkpp") if ids and getattr(ids, k)]
+            identifiers.append(stated)
+            touched.add(ev.supplier.id)
+        else:
+            links.append(_link_row(ev, fp, now))
+            touched |= {links[-1]["keep_id"], links[-1]["other_id"]}
         intake.applied(rec, ev.event_id)
-    if rows:
-        session.connection().execute(insert(Registration.__table__), rows)
-        _reclassify(session, old, new, {r["supplier_id"] for r in rows})
+    if not registrations and not links:
+        return
+    moved = aliases(session, touched) | {form for stated in identifiers for form in _forms(stated)}
+    before = load_histories(session, moved)
+    conn = session.connection()
+    if registrations:
+        conn.execute(insert(Registration.__table__), registrations)
+        stating = {row["event_id"]: (row["supplier_id"], stated) for row, stated in zip(registrations, identifiers)
+                   if stated}
+        if stating:
+            ids = dict(session.execute(select(Registration.event_id, Registration.id)
+                                       .where(Registration.event_id.in_(sorted(stating)))).all())
+            conn.execute(insert(SupplierIdentifier.__table__), [
+                {"registration_id": ids[eid], "supplier_id": sid, "kind": k, "value": v}
+                for eid, (sid, stated) in stating.items() for k, v in stated])
+    if links:
+        conn.execute(insert(SupplierLink.__table__), links)
+    moved |= aliases(session, touched)
+    _reclassify(session, before, load_histories(session, moved), moved)
+
+
+def _forms(stated: list[tuple[str, str]]) -> set[str]:
+    return {form for kind, value in stated for form in written_forms(kind, value)}
+
+
+def _link_row(ev: SupplierMerged | SupplierDistinct, fp: str, now: datetime) -> dict:
+    if isinstance(ev, SupplierDistinct):
+        kind, (keep, other) = "distinct", sorted(ev.suppliers)
+    else:
+        kind, keep, other = ev.type.removeprefix("supplier."), ev.keep, ev.other
+    return dict(event_id=ev.event_id, fingerprint=fp, kind=kind, keep_id=keep, other_id=other, reason=ev.reason,
+                occurred_at=ev.occurred_at, recorded_at=now)
 
 
 def _reclassify(session: Session, old: History, new: History, supplier_ids: set[str]) -> None:
@@ -67,7 +103,7 @@ def _reclassify(session: Session, old: History, new: History, supplier_ids: set[
             .where(Entry.supplier_id.in_(chunk), counting())  # only what counts sits in the positions
         )
         for buyer, region, sid, period, channel, day, amount in entries:
-            before, after = class_on(old.get(sid, []), day, region), class_on(new[sid], day, region)
+            before, after = class_on(old.get(sid, []), day, region), class_on(new.get(sid, []), day, region)
             if before != after:
                 deltas.add(buyer, period, channel, before, -amount, -1)
                 deltas.add(buyer, period, channel, after, amount, 1)
@@ -77,21 +113,21 @@ def _reclassify(session: Session, old: History, new: History, supplier_ids: set[
 def _known_fingerprints(session: Session, event_ids: set[str]) -> dict[str, str]:
     found = {}
     for chunk in chunks(sorted(event_ids)):
-        rows = session.execute(
-            select(Registration.event_id, Registration.fingerprint).where(Registration.event_id.in_(chunk))
-        )
-        found.update(rows.all())
+        for table in (Registration, SupplierLink):
+            found.update(session.execute(select(table.event_id, table.fingerprint)
+                                         .where(table.event_id.in_(chunk))).all())
     return found
 
 
 def latest_registrations(session: Session, supplier_ids) -> dict[str, Registration]:
-    """The latest registration of each supplier (by arrival)."""
+    """The latest registration (by arrival) of the supplier each given id counts for."""
+    counted_as = resolve(session, supplier_ids)
     latest: dict[str, Registration] = {}
-    for chunk in chunks(sorted(set(supplier_ids))):
+    for chunk in chunks(sorted(set(counted_as.values()))):
         for reg in session.scalars(select(Registration).where(Registration.supplier_id.in_(chunk))
                                    .order_by(Registration.id)):
             latest[reg.supplier_id] = reg
-    return latest
+    return {sid: latest[target] for sid, target in counted_as.items() if target in latest}
 
 
 def supplier_names(session: Session, supplier_ids) -> dict[str, str]:

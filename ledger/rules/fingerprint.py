@@ -2,7 +2,7 @@ import hashlib
 
 from pydantic import BaseModel
 
-from schemas.events import ADDITIONS
+from schemas.events import unset_additions
 
 
 def fingerprint(event: BaseModel) -> str:
@@ -10,6 +10,4 @@ def fingerprint(event: BaseModel) -> str:
     whitespace do not matter. Fields added to the contract later are left out while they hold
     their "not given" value, so an event booked before they existed is still a duplicate of
     itself, not a conflict."""
-    additions = ADDITIONS.get(type(event))
-    unset = {name for name, value in additions.items() if getattr(event, name) == value} if additions else None
-    return hashlib.sha256(event.model_dump_json(exclude=unset).encode()).hexdigest()
+    return hashlib.sha256(event.model_dump_json(exclude=unset_additions(event) or None).encode()).hexdigest()

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from schemas.decode import Invalid, decode
+from schemas.events import supplier_key
 from schemas.targets import target_key
 from schemas.topics import TOPICS
 from streams.importers import satker
@@ -137,8 +138,8 @@ def _key(event) -> bytes:
         return event.buyer.id.encode()
     if event.type == "purchase.reversed":
         return event.reverses.encode()
-    if event.type == "supplier.registered":
-        return event.supplier.id.encode()
+    if event.type.startswith("supplier."):
+        return supplier_key(event).encode()
     return target_key(event).encode()
 
 

@@ -48,6 +48,10 @@ def route(raw: bytes, buyers: dict[str, str], validate: bool) -> tuple[str, byte
 def _key(doc: dict, buyers: dict[str, str]) -> str:
     if doc.get("type") == "supplier.registered":
         return str((doc.get("supplier") or {}).get("id", ""))
+    if doc.get("type") in ("supplier.merged", "supplier.unmerged"):
+        return f"merge:{doc.get('keep')}:{doc.get('other')}"
+    if doc.get("type") == "supplier.distinct":
+        return "distinct:" + ":".join(sorted(str(s) for s in doc.get("suppliers") or ()))
     if doc.get("type") == "purchase.reversed":
         # The reversal goes to its purchase's partition so it is booked after it.
         return buyers.get(str(doc.get("reverses")), str(doc.get("reverses", "")))

@@ -10,7 +10,8 @@ from schemas.events import MAX_AMOUNT
 from schemas.jsonschema import JSON_DIR, export, render, schemas
 
 NAMES = ("purchase.recorded", "purchase.reversed", "supplier.registered", "event.rejected",
-         "program.defined", "budget.declared", "allocation.planned", "compliance.alert")
+         "program.defined", "budget.declared", "allocation.planned", "compliance.alert", "supplier.merged", "supplier.unmerged",
+         "supplier.distinct", "registration.expiring", "partner.graduated")
 
 
 def committed(name: str) -> dict:

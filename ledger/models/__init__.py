@@ -280,3 +280,11 @@ class Evaluation(Base):
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lines: Mapped[int] = mapped_column(Integer)
     alerts: Mapped[int] = mapped_column(Integer)
+
+
+
+# Registry tables live beside the core ones; imported here so every table is on Base.metadata.
+from ledger.models.registry import RegistryAlert, SupplierIdentifier, SupplierLink  # noqa: E402
+
+__all__ = ["Alert", "Base", "BuyerRow", "Delivery", "Entry", "Evaluation", "Position", "Receipt", "Registration",
+           "RegistryAlert", "Rejection", "Standing", "SupplierIdentifier", "SupplierLink", "Target", "UTCDateTime"]
