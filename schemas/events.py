@@ -172,11 +172,12 @@ NPWP_DIGITS = (15, 16)
 
 
 def normalise_npwp(value: str) -> str:
-    """An NPWP as its digits: `01.234.567.8-431.000` and `012345678431000` are one number."""
+    """An NPWP as its 16 digits: `01.234.567.8-431.000`, `012345678431000` and `0012345678431000`
+    are one number (a 15-digit NPWP is the 16-digit one without its leading 0)."""
     digits = re.sub(r"[.\-\s]", "", value)
     if not digits.isdigit() or len(digits) not in NPWP_DIGITS:
         raise ValueError("npwp must be 15 or 16 digits, with or without its dots and dashes")
-    return digits
+    return digits.zfill(16)
 
 
 class SupplierIdentifiers(Frozen):
@@ -186,7 +187,7 @@ class SupplierIdentifiers(Frozen):
     nib: Annotated[str, StringConstraints(pattern=r"^[0-9]{13}$")] | None = Field(
         default=None, description="Nomor Induk Berusaha, 13 digits")
     npwp: Annotated[str, AfterValidator(normalise_npwp)] | None = Field(
-        default=None, description="tax number, 15 or 16 digits; dots and dashes accepted, stored as digits")
+        default=None, description="tax number, 15 or 16 digits; dots and dashes accepted, kept as 16 digits")
     lkpp: Identifier | None = Field(default=None, description="LKPP's supplier code (SIKaP)")
 
     @model_validator(mode="after")

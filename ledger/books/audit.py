@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ledger.rules.eligibility import class_on
 from ledger.rules.states import Version, entry_standing, in_force
 from ledger.books.intake import APPLIED, DUPLICATE, REJECTED
-from ledger.models import Entry, Position, Receipt, Registration, Rejection
+from ledger.models import Entry, Position, Receipt, Registration, Rejection, SupplierLink
 from ledger.books.registry import load_histories
 
 
@@ -49,8 +49,9 @@ def _accounting(session: Session, report: AuditReport) -> None:
         report.problems.append(f"{applied_entries} purchase records applied but {report.entries} entries booked")
     applied_regs = sum(c[APPLIED] for t, c in report.by_topic.items() if "suppliers" in t)
     regs = session.scalar(select(func.count()).select_from(Registration)) or 0
+    regs += session.scalar(select(func.count()).select_from(SupplierLink)) or 0
     if applied_regs != regs:
-        report.problems.append(f"{applied_regs} supplier records applied but {regs} registrations kept")
+        report.problems.append(f"{applied_regs} supplier records applied but {regs} registrations and findings kept")
     rejected = sum(c[REJECTED] for c in report.by_topic.values())
     kept = session.scalar(select(func.count()).select_from(Rejection)) or 0
     if rejected != kept:

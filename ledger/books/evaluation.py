@@ -16,7 +16,9 @@ from ledger.rules.compliance import Status, evaluate, period_bounds, should_aler
 from ledger.rules.eligibility import SupplierClass, class_on
 from ledger.models import Alert, BuyerRow, Entry, Evaluation, Position, Standing
 from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded, program_base
+from ledger.books.graduation import grace_buckets
 from ledger.books.registry import load_histories
+from ledger.books.registry_alerts import raise_registry_alerts
 from ledger.books.targets import in_force
 from ledger.books.versions import counting, reversed_of
 from ledger.bulk import chunks
@@ -26,13 +28,14 @@ from schemas.targets import ProgramDefined
 EVALUATION_LOCK = 0x6B756F7462
 
 
-def evaluate_all(session: Session, now: datetime) -> list[dict]:
-    """Evaluate and persist; return the alerts raised (as their rows)."""
+def evaluate_all(session: Session, now: datetime, expiring_days: int = 30) -> list[dict]:
+    """Evaluate and persist; return the alerts raised (as their rows), the registry's
+    (`ledger.books.registry_alerts`) after the programs'."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVALUATION_LOCK})
     programs, declared = in_force(session)
     if not programs:
-        return []
+        return raise_registry_alerts(session, [], {}, now, expiring_days)
     buyers = {b.id: BuyerInfo(b.kind, b.region) for b in session.scalars(select(BuyerRow))}
     for d in declared:  # an agency that declared a budget and has bought nothing yet is still judged
         if d.region is not None:
@@ -45,7 +48,7 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
         .group_by(Alert.program_id, Alert.buyer_id, Alert.period))}
     standings, alerts, lines = [], [], 0
     for program in programs:
-        extra = exclusion_buckets(session, program)
+        extra = adjustment_buckets(session, program)
         judged = figures(program, buckets + extra, buyers, budgets, now)
         lines += len(judged)
         for (buyer, label), fig in sorted(judged.items()):
@@ -66,7 +69,7 @@ def evaluate_all(session: Session, now: datetime) -> list[dict]:
     if alerts:
         session.execute(Alert.__table__.insert(), alerts)
     session.add(Evaluation(evaluated_at=now, lines=lines, alerts=len(alerts)))
-    return alerts
+    return alerts + raise_registry_alerts(session, programs, buyers, now, expiring_days)
 
 
 def position_buckets(session: Session, buyer: str | None = None) -> list[Bucket]:
@@ -77,6 +80,12 @@ def position_buckets(session: Session, buyer: str | None = None) -> list[Bucket]
     rows = session.execute(q)
     return [Bucket(b, m, ch, SupplierClass(scale, bool(coop), bool(local)), int(amount))
             for b, m, ch, scale, coop, local, amount in rows]
+
+
+def adjustment_buckets(session: Session, program: ProgramDefined, as_of: datetime | None = None) -> list[Bucket]:
+    """What a program reads beside the positions: its exclusions taken out of the base, and its
+    graduated partners counted within their grace (`ledger.books.graduation`)."""
+    return exclusion_buckets(session, program, as_of) + grace_buckets(session, program, as_of)
 
 
 def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime | None = None) -> list[Bucket]:

@@ -32,7 +32,7 @@ def resolve(session: Session, supplier_ids, as_of: datetime | None = None) -> di
         owners.update(_owners(session, keys, as_of))
         found = _findings_on(session, todo, as_of)
         findings += found
-        todo = {f.keep for f in found} | set(owners.values())
+        todo = {f.keep for f, _ in found} | set(owners.values())
     findings.sort(key=lambda f: f[1])
     merged = merges_in_force(f for f, _ in findings)
     return {sid: canonical(sid, registered, owners, merged) for sid in ids}

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.models import Alert, Delivery, Rejection
+from ledger.models import Alert, Delivery, RegistryAlert, Rejection
 from schemas.outputs import ComplianceAlert, EventRejected
 
 MAX_MESSAGE_BYTES = 1_000_000  # under the worker producer's request limit, with room for the batch
@@ -73,6 +73,21 @@ def pending_alerts(engine: Engine, limit: int = 2000) -> list[Message]:
 def mark_alerts_published(engine: Engine, ids: list[int]) -> None:
     with Session(engine) as session, session.begin():
         session.execute(update(Alert).where(Alert.id.in_(ids)).values(published_at=datetime.now(timezone.utc)))
+
+
+def pending_registry_alerts(engine: Engine, limit: int = 2000) -> list[Message]:
+    """Unpublished registry alerts as (id, key, value): key the buyer id, or the supplier id of
+    an expiring registration; the value is the contract's message as kept."""
+    with Session(engine) as session:
+        rows = session.scalars(select(RegistryAlert).where(RegistryAlert.published_at.is_(None))
+                               .order_by(RegistryAlert.id).limit(limit))
+        return [(a.id, (a.buyer_id or a.supplier_id).encode(), a.detail.encode()) for a in rows]
+
+
+def mark_registry_alerts_published(engine: Engine, ids: list[int]) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(update(RegistryAlert).where(RegistryAlert.id.in_(ids))
+                        .values(published_at=datetime.now(timezone.utc)))
 
 
 def backoff(attempts: int) -> timedelta:

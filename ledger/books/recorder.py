@@ -21,8 +21,9 @@ log = logging.getLogger("kuota.ledger")
 class Recorder:
     """Books batches of records into the ledger, exactly once in effect."""
 
-    def __init__(self, engine: Engine, epoch: str = "", retry_delay: float = 1.0, max_delay: float = 15.0):
-        self.engine, self.epoch = engine, epoch
+    def __init__(self, engine: Engine, epoch: str = "", retry_delay: float = 1.0, max_delay: float = 15.0,
+                 expiring_days: int = 30):
+        self.engine, self.epoch, self.expiring_days = engine, epoch, expiring_days
         self.retry_delay, self.max_delay = retry_delay, max_delay
 
     def book_purchases(self, records: list[Record]) -> BatchResult:
@@ -40,7 +41,7 @@ class Recorder:
 
         def once() -> list[dict]:
             with Session(self.engine) as session, session.begin():
-                return evaluate_all(session, now)
+                return evaluate_all(session, now, self.expiring_days)
         return self._retrying(once, "the evaluation")
 
     def _run(self, records, prepare, step, *, exclusive: bool) -> BatchResult:

@@ -14,7 +14,7 @@ budget line: its budget and shares are None, never a zero.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ledger.books.evaluation import exclusion_buckets, position_buckets
+from ledger.books.evaluation import adjustment_buckets, position_buckets
 from ledger.reports.scope import Scope
 from ledger.reports.spend import entry_buckets
 from ledger.rules.compliance import counts, share_bp
@@ -113,7 +113,7 @@ def _realised(scope: Scope, keys: list[tuple[str, int]],
                                   None) for agency, year in keys}
     buckets = _by_key(position_buckets(scope.session, buyer) if scope.as_of is None
                       else entry_buckets(scope.session, scope.as_of, buyer))
-    left_out = {p.program_id: _by_key(exclusion_buckets(scope.session, p, scope.as_of))
+    left_out = {p.program_id: _by_key(adjustment_buckets(scope.session, p, scope.as_of))
                 for p in {p.program_id: p for p in rules.values() if p is not None}.values()}
     out = {}
     for key, p in rules.items():

@@ -7,14 +7,16 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ledger.books.graduation import grace_days
 from ledger.books.registry import load_histories, supplier_names
 from ledger.books.versions import entry_states
 from ledger.models import Entry
 from ledger.reports.scope import Scope
 from ledger.reports.spend import trend
 from ledger.reports.standings import ComplianceLine, overview
-from ledger.rules.compliance import share_bp
+from ledger.rules.compliance import counts, share_bp
 from ledger.rules.eligibility import class_on
+from ledger.rules.graduation import graduation, why_in_grace
 from ledger.rules.programs import covered, why
 from schemas.targets import ProgramDefined
 
@@ -81,13 +83,18 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period: str | None = None, limi
     states = entry_states(session, entries, scope.as_of)
     lines = []
     for e in entries:
-        cls = class_on(histories.get(e.supplier_id, []), e.booked_on, e.region)
+        history = histories.get(e.supplier_id, [])
+        cls = class_on(history, e.booked_on, e.region)
+        grad = graduation(history, e.booked_on, e.region)
         excluded_id = e.reverses if e.kind == "reversal" else e.event_id
         state, not_counted = states[e.event_id]
         lines.append(EntryLine(e.event_id, e.kind, e.occurred_at, e.recorded_at, e.booked_on, e.supplier_id,
                                names.get(e.supplier_id), cls.scale, cls.cooperative, cls.local, e.channel, e.amount,
                                e.late, e.reverses,
-                               {p.program_id: why(p, cls, e.channel, excluded_id, not_counted) for p in programs},
+                               {p.program_id: why_in_grace(why(p, cls, e.channel, excluded_id, not_counted), grad,
+                                                           e.booked_on, grace_days(p),
+                                                           grad is not None and counts(grad.before, p.eligible))
+                                for p in programs},
                                state, not_counted))
     return BuyerDetail(buyer_id, scope.names.get(buyer_id), info.kind, info.region, overview(scope, buyer=buyer_id),
                        lines, total, [p.program_id for p in programs])

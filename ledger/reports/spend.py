@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.books.evaluation import exclusion_buckets, position_buckets
+from ledger.books.evaluation import adjustment_buckets, position_buckets
 from ledger.books.registry import load_histories
 from ledger.books.versions import counting, in_state
 from ledger.models import Entry, Position
@@ -139,7 +139,7 @@ def trend(scope: Scope, *, buyer: str | None = None, program: str | None = None)
         # One buyer's months are its own even in a combined program (its part of the region's figure).
         monthly = p.model_copy(update={"period": "month", "kind": "amount",
                                        "scope": "per_buyer" if buyer is not None else p.scope})
-        figs = figures(monthly, buckets + exclusion_buckets(session, p, scope.as_of), scope.known_buyers, {},
+        figs = figures(monthly, buckets + adjustment_buckets(session, p, scope.as_of), scope.known_buyers, {},
                        scope.now)
         points = [TrendPoint(who, label, f.total, f.actual) for (who, label), f in figs.items()
                   if buyer in (None, who) and f.total]

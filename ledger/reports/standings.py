@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.books.evaluation import exclusion_buckets, position_buckets
+from ledger.books.evaluation import adjustment_buckets, position_buckets
 from ledger.books.outbox import alert_message
 from ledger.models import Alert, Entry, Evaluation, Standing
 from ledger.reports.spend import entry_buckets
@@ -82,7 +82,7 @@ def _recomputed(scope: Scope, program_id, period, buyer) -> list[ComplianceLine]
     for p in scope.programs:
         if program_id not in (None, p.program_id):
             continue
-        judged = figures(p, buckets + exclusion_buckets(scope.session, p, scope.as_of), buyers, scope.budget_of,
+        judged = figures(p, buckets + adjustment_buckets(scope.session, p, scope.as_of), buyers, scope.budget_of,
                          scope.as_of)
         for (who, label), fig in judged.items():
             if period not in (None, label) or buyer not in (None, who):
@@ -115,7 +115,7 @@ def parts(scope: Scope, program_id: str, period: str) -> list[Part]:
                                            else "share"})
     session = scope.session
     buckets = position_buckets(session) if scope.as_of is None else entry_buckets(session, scope.as_of)
-    figs = figures(per_buyer, buckets + exclusion_buckets(session, program, scope.as_of), scope.known_buyers, {},
+    figs = figures(per_buyer, buckets + adjustment_buckets(session, program, scope.as_of), scope.known_buyers, {},
                    scope.now)
     rows = [Part(b, scope.names.get(b), f.actual, f.total) for (b, label), f in figs.items() if label == period]
     return sorted(rows, key=lambda r: (-r.eligible, r.buyer_id))

@@ -28,6 +28,11 @@ def derive_scale(capital: int | None = None, annual_sales: int | None = None) ->
     raise ValueError("capital or annual_sales is needed to derive a scale")
 
 
+def sales_ceiling(scale: str) -> int | None:
+    """The most a class may sell in a year (PP 7/2021); None for besar and for what is no class."""
+    return next((cap for s, _, cap in _PP7_LIMITS if s.value == scale), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """One row of a supplier's classification history."""
@@ -49,14 +54,20 @@ class SupplierClass:
     local: bool
 
 
-def class_on(history: list[Classification], day: date, buyer_region: str) -> SupplierClass:
-    """The registration in force on `day` decides; none yet is unregistered, past valid_to is lapsed."""
+def in_force(history: list[Classification], day: date) -> Classification | None:
+    """The registration in force on `day`: the latest valid_from on or before it (then arrival)."""
     current = None
     for reg in history:
         if reg.valid_from <= day and (
             current is None or (reg.valid_from, reg.seq) > (current.valid_from, current.seq)
         ):
             current = reg
+    return current
+
+
+def class_on(history: list[Classification], day: date, buyer_region: str) -> SupplierClass:
+    """The registration in force on `day` decides; none yet is unregistered, past valid_to is lapsed."""
+    current = in_force(history, day)
     if current is None:
         return SupplierClass(UNREGISTERED, False, False)
     if current.valid_to is not None and day > current.valid_to:

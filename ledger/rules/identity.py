@@ -48,8 +48,9 @@ def written_forms(kind: str, value: str) -> list[str]:
     if kind == LKPP:
         return [f"lkpp:{value}", f"sikap:{value}"]
     forms = [value, f"npwp:{value}"]
-    if len(value) == 15:  # 01.234.567.8-431.000
-        forms.append(f"{value[:2]}.{value[2:5]}.{value[5:8]}.{value[8]}-{value[9:12]}.{value[12:]}")
+    if value.startswith("0"):  # the 15-digit form, bare and as 01.234.567.8-431.000
+        old = value[1:]
+        forms += [old, f"npwp:{old}", f"{old[:2]}.{old[2:5]}.{old[5:8]}.{old[8]}-{old[9:12]}.{old[12:]}"]
     return forms
 
 

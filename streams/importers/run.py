@@ -88,7 +88,7 @@ def take(position: int, record, fmt: Format, ctx: Context, seen: dict, summary: 
          sender: "Sender | None") -> None:
     """One record to its outcome: imported, duplicate, directory or not imported (with why)."""
     def refuse(reason: str, detail: str) -> None:
-        summary.refuse(position, reason)
+        summary.refuse(position, reason, detail)
         rejects.write(position, reason, detail, record)
 
     if not isinstance(record, dict):

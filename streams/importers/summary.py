@@ -23,11 +23,14 @@ SHOWN = 10  # positions listed per reason
 class Tally:
     count: int = 0
     positions: list[int] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # what to fix, for the positions shown
 
-    def add(self, position: int) -> None:
+    def add(self, position: int, detail: str | None = None) -> None:
         self.count += 1
         if len(self.positions) < SHOWN:
             self.positions.append(position)
+            if detail is not None:
+                self.details.append(detail)
 
 
 @dataclass
@@ -50,8 +53,8 @@ class FileSummary:
     unknown_suppliers: dict = field(default_factory=lambda: {"amount": 0, "purchases": 0})
     not_joined: Counter = field(default_factory=Counter)  # buyer id -> events
 
-    def refuse(self, position: int, reason: str) -> None:
-        self.not_imported.setdefault(reason, Tally()).add(position)
+    def refuse(self, position: int, reason: str, detail: str | None = None) -> None:
+        self.not_imported.setdefault(reason, Tally()).add(position, detail)
 
     def sent(self, event: dict) -> None:
         self.events[event["type"]] += 1
@@ -82,7 +85,7 @@ class FileSummary:
             "imported": self.imported, "events": dict(self.events), "purchases_by_state": dict(self.states),
             "duplicates": {"count": self.duplicates.count, "positions": self.duplicates.positions},
             self.kept_as: self.kept,
-            "not_imported": {r: {"count": t.count, "positions": t.positions}
+            "not_imported": {r: {"count": t.count, "positions": t.positions, "details": t.details}
                              for r, t in sorted(self.not_imported.items())},
             "delivery_failures": self.failed, "unreadable": self.unreadable, "accounted": self.accounted,
             "not_imported_file": self.not_imported_file,
@@ -136,6 +139,10 @@ def print_summary(console: Console, summaries: list[FileSummary], dry_run: bool)
             say(console, f"  {verb}: {events}" + (f" ({states})" if states else ""))
         for reason, tally in sorted(s.not_imported.items()):
             say(console, f"  [yellow]tidak diimpor / not imported[/] {reason}: {tally.count}{_at(tally)}")
+            for position, detail in zip(tally.positions, tally.details):
+                # a template's detail starts with its sheet row ("baris 3: ..."); others say their record
+                said = detail if detail.startswith("baris ") else f"record {position}: {detail}"
+                say(console, f"    {escape(said)}")
         for f in s.failed[:SHOWN]:
             say(console, f"  [red]gagal dikirim / not delivered[/]: record {f['position']} ({f['event_id']}): "
                           f"{escape(f['error'])}")

@@ -6,14 +6,18 @@ states the supplier's size class: an importer never invents one.
   a bare `UKM` that does not say mikro or kecil, `Non UKM`, empty) is not imported,
   `no_size_class`: register such a supplier from its own papers (`kuota import --template
   suppliers`). No cooperative flag is read: LKPP publishes none, and a name is no proof.
-- The supplier is registered under each id the purchases use: `npwp:<16 digits>` (SPSE) from
-  `npwp_16` or `npwp_penyedia`, and `sikap:<kode_penyedia_sikap>` (e-Katalog v6 orders). Not
-  under `kd_penyedia`: that is e-Katalog 5's code, not SPSE's.
+- The supplier is registered once, under its tax id `npwp:<16 digits>` (as SPSE names it) from
+  `npwp_16` or `npwp_penyedia`, else under `sikap:<kode_penyedia_sikap>` (as e-Katalog v6
+  orders name it), with `identifiers` {npwp, lkpp: the SIKaP code, nib when the record has a
+  13-digit `nib_penyedia` / `nib`}: the ledger attributes a purchase naming any of them to this
+  one supplier. Registering it under each id would be the same business twice (data ganda).
+  Not `kd_penyedia`: that is e-Katalog 5's code, which no purchase names.
 - The detail gives no region code: `--region` names it, else the record is not imported
   (`no_region`). It gives no date either: the class holds from the day of the import (valid
   from that day), since nothing says what it was before.
 """
 
+import re
 from datetime import date, datetime, timezone
 
 from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
@@ -41,23 +45,30 @@ class SupplierDetail(JsonArrayFormat):
                                                 f"never guesses one; register it from its own papers")
         if not record.get("nama_penyedia"):
             return missing("nama_penyedia")
-        ids = [i for i in (npwp_id(record.get("npwp_16"), record.get("npwp_penyedia")),
-                           code_id("sikap", record.get("kode_penyedia_sikap"))) if i]
-        if not ids:
+        tax, sikap = npwp_id(record.get("npwp_16"), record.get("npwp_penyedia")), code_id(
+            "sikap", record.get("kode_penyedia_sikap"))
+        if not tax and not sikap:
             return missing("npwp_16 / npwp_penyedia / kode_penyedia_sikap")
         if not ctx.region:
             return NotImported("no_region", "the supplier detail names no region code; import it with --region CODE")
         today = ctx.seen.get("today") or datetime.now(timezone.utc).date()
-        return [_registration(supplier, record, scale, ctx.region, today) for supplier in ids]
+        return [_registration(tax or sikap, record, scale, ctx.region, today, identifiers_of(tax, sikap, record))]
 
 
-def _registration(supplier: str, record: dict, scale: str, region: str, day: date) -> dict:
+def identifiers_of(tax: str | None, sikap: str | None, record: dict) -> dict:
+    nib = re.sub(r"\s", "", str(record.get("nib_penyedia") or record.get("nib") or ""))
+    found = {"npwp": tax and tax.removeprefix("npwp:"), "lkpp": sikap and sikap.removeprefix("sikap:"),
+             "nib": nib if re.fullmatch(r"[0-9]{13}", nib) else None}
+    return {kind: value for kind, value in found.items() if value}
+
+
+def _registration(supplier: str, record: dict, scale: str, region: str, day: date, identifiers: dict) -> dict:
     return {
         "type": "supplier.registered", "schema_version": 1,
-        "event_id": event_id("ekatalog-penyedia", supplier, scale, day.isoformat()),
+        "event_id": event_id("ekatalog-penyedia", supplier, scale, day.isoformat(), sorted(identifiers.items())),
         "occurred_at": f"{day.isoformat()}T00:00:00+00:00",
         "supplier": {"id": supplier, "name": " ".join(str(record["nama_penyedia"]).split())[:200],
-                     "region": region, "scale": scale},
+                     "region": region, "scale": scale, "identifiers": identifiers},
         "valid_from": day.isoformat(),
     }
 

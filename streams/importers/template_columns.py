@@ -71,19 +71,30 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                "CV Maju Bersama"),
         Column("region", "kode_wilayah", True, _REGION_ID + " Wilayah penyedia.", _REGION_EN + " The supplier's "
                "region.", "3216"),
-        Column("district", "kecamatan", False, "Kecamatan.", "District (kecamatan).", "Cikarang Utara"),
+        Column("district", "kecamatan", False, "Kecamatan di wilayah penyedia; untuk 3216, 3275 dan 3674 harus salah "
+               "satu kecamatan wilayah itu (huruf besar/kecil, spasi dan tanda baca diabaikan).",
+               "District (kecamatan) of the supplier's region; for 3216, 3275 and 3674 one of that region's "
+               "kecamatan (case, spacing and punctuation ignored).", "Cikarang Utara"),
         Column("sector", "sektor", False, "Sektor usaha.", "Business sector.", "makanan"),
         Column("scale", "skala", False, "mikro, kecil, menengah atau besar (PP 7/2021). Kosong: dihitung dari "
                "modal_usaha dan hasil_penjualan_tahunan.", "mikro, kecil, menengah or besar (PP 7/2021). Empty: "
                "derived from capital and annual sales.", "kecil"),
         Column("cooperative", "jenis_koperasi", False, "Untuk koperasi: produsen, konsumen, pemasaran, jasa, "
-               "simpan_pinjam, serba_usaha, syariah, multi_pihak.", "For cooperatives: the cooperative type."),
+               "simpan_pinjam, serba_usaha, syariah, multi_pihak (juga \"Simpan Pinjam\", \"Koperasi Serba Usaha\", KSU, KSP).",
+               "For cooperatives: the cooperative type, one of those codes or as commonly written."),
         Column("capital", "modal_usaha", False, _MONEY_ID + " Modal usaha di luar tanah dan bangunan.",
                _MONEY_EN + " Capital excluding land and buildings.", "Rp 1.500.000.000"),
         Column("annual_sales", "hasil_penjualan_tahunan", False, _MONEY_ID, _MONEY_EN, "Rp 4.000.000.000"),
         Column("valid_from", "berlaku_mulai", True, _DAY_ID + " Sejak kapan data ini berlaku.",
                _DAY_EN + " From when this profile holds.", "01/01/2024"),
         Column("valid_to", "berlaku_sampai", False, _DAY_ID + " Kosong: tanpa batas.", _DAY_EN + " Empty: open."),
+        Column("nib", "nib", False, "Opsional. NIB 13 angka: pembelian yang menyebut NIB ini dihitung untuk penyedia "
+               "ini.", "Optional. 13-digit NIB: purchases naming it count for this supplier.", "9120001234567"),
+        Column("npwp", "npwp", False, "Opsional. NPWP 15 atau 16 angka, boleh dengan titik dan tanda hubung; tulis "
+               "sebagai teks agar angka 0 di depan tidak hilang.", "Optional. NPWP, 15 or 16 digits, dots and dashes "
+               "allowed; write it as text so a leading 0 stays."),
+        Column("lkpp", "lkpp", False, "Opsional. Kode penyedia LKPP (SIKaP), seperti pada pesanan e-Katalog.",
+               "Optional. LKPP's supplier code (SIKaP), as e-Katalog orders carry it."),
     ),
     "budgets": (
         Column("agency_id", "id_instansi", True, "Id instansi (sama dengan id_pembeli di templat pembelian).",

@@ -7,9 +7,10 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from schemas.codes import Channel, CooperativeType, Scale, region_timezone
+from schemas.codes import Channel, Scale, region_timezone
 from schemas.events import EARLIEST, LATEST, MAX_AMOUNT
 from streams.importers.base import event_id, whole_rupiah
+from streams.importers import supplier_checks as checks
 from streams.importers.ids import npwp_id, short_key
 from streams.importers.template_columns import Column
 
@@ -28,7 +29,6 @@ STATES = {"selesai": "completed", "completed": "completed", "dalam_proses": "pen
 CHANNELS = {c.value: c.value for c in Channel}
 SCALES = {**{s.value: s.value for s in Scale}, "micro": "mikro", "small": "kecil", "medium": "menengah",
           "large": "besar"}
-COOPERATIVES = {c.value: c.value for c in CooperativeType}
 
 
 def header_key(text: str) -> str:
@@ -46,6 +46,13 @@ class Row:
 
     def fail(self, key: str, code: str, said: str) -> None:
         self.problems.append((code, f"kolom {self._columns[key].header}: {said}"))
+
+    def checked(self, key: str, result):
+        """`result` of a check: the value, or None with its problem kept against `key`."""
+        if isinstance(result, checks.Problem):
+            self.fail(key, result.code, result.said)
+            return None
+        return result
 
     def given(self, key: str) -> bool:
         return self._cells.get(key) not in (None, "")
@@ -180,14 +187,20 @@ def purchase(row: Row) -> dict:
 
 def supplier(row: Row) -> dict:
     region = row.region()
+    district, cooperative = row.text("district"), row.text("cooperative")
     body = {"id": row.supplier_id(), "name": row.text("name"), "region": region,
-            "district": row.text("district"), "sector": row.text("sector"),
-            "scale": row.choice("scale", SCALES), "cooperative": row.choice("cooperative", COOPERATIVES),
+            "district": district and row.checked("district", checks.district(region, district)),
+            "sector": row.text("sector"), "scale": row.choice("scale", SCALES),
+            "cooperative": cooperative and row.checked("cooperative", checks.cooperative(cooperative)),
             "capital": row.amount("capital", minimum=0, maximum=10**15),
-            "annual_sales": row.amount("annual_sales", minimum=0, maximum=10**15)}
+            "annual_sales": row.amount("annual_sales", minimum=0, maximum=10**15),
+            "identifiers": _identifiers(row)}
     if body["scale"] is None and not row.given("capital") and not row.given("annual_sales"):
         row.fail("scale", "missing_field", "isi skala, atau modal_usaha / hasil_penjualan_tahunan agar kelasnya "
                   "dihitung menurut PP 7/2021 / give the scale, or capital or annual sales")
+    row.checked("scale", checks.scale_agrees(body["scale"], body["capital"], body["annual_sales"]))
+    if body["id"] and body["identifiers"]:
+        row.checked("supplier_id", checks.id_agrees(body["id"], body["identifiers"]))
     valid_from, valid_to = row.day("valid_from"), row.day("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         row.fail("valid_to", "invalid_date", "sebelum berlaku_mulai / before valid_from")
@@ -198,6 +211,12 @@ def supplier(row: Row) -> dict:
     event = {k: v for k, v in event.items() if v is not None}
     return {**event, "event_id": event_id("template", "supplier", body.get("id"), event.get("valid_from"),
                                           _digest(event))}
+
+
+def _identifiers(row: Row) -> dict | None:
+    found = {kind: row.checked(kind, check(row.text(kind))) for kind, check in
+             (("nib", checks.nib), ("npwp", checks.npwp), ("lkpp", checks.lkpp)) if row.given(kind)}
+    return {k: v for k, v in found.items() if v is not None} or None
 
 
 def budget(row: Row) -> dict:

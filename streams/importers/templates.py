@@ -5,8 +5,11 @@ and a sheet explaining each column in Bahasa Indonesia and English (`template_co
 fill it in and import it, as XLSX or saved as CSV with the same headers (comma or semicolon).
 Rows become `purchase.recorded`, `supplier.registered` or `budget.declared`; each bad row is not
 imported with its row number and what to fix (every problem of the row, the first as its reason
-code: `missing_field`, `invalid_amount`, `invalid_date`, `invalid_value`). Empty rows are not
-records. The example row left in place is not imported (`example_row`).
+code: `missing_field`, `invalid_amount`, `invalid_date`, `invalid_value`, and for suppliers the
+registry checks of `supplier_checks`: `invalid_nib`, `invalid_npwp`, `identifier_conflict`,
+`unknown_district`, `scale_mismatch`, `invalid_cooperative`). Empty rows are not records. The
+example row left in place is not imported (`example_row`). A second row of the same supplier and
+valid_from in one file is not imported (`duplicate_row`), even when it is an exact copy.
 
 Ids, from each row's natural key: purchases, `id_peristiwa` when given, else buyer + reference
 + date (+ `versi` when above 0), carrying `source=("template", <buyer/reference/date>, versi)`
@@ -132,6 +135,8 @@ class TemplateFormat:
         if isinstance(events, list) and events == self._example:
             return NotImported("example_row", f"baris {record.get('_row')}: baris contoh dari templat; hapus atau "
                                "ganti / the template's example row; delete or replace it")
+        if isinstance(events, list) and self.kind == "suppliers":
+            return _first_of_its_key(events, record.get("_row"), ctx)
         return events
 
     def events(self, record: dict, ctx: Context) -> list[dict] | NotImported:
@@ -144,6 +149,20 @@ class TemplateFormat:
 
 
 FORMATS = [TemplateFormat(kind) for kind in KINDS]
+
+
+def _first_of_its_key(events: list[dict], number, ctx: Context) -> list[dict] | NotImported:
+    """A supplier's profile from one date is one row of a file: a second row of the same supplier
+    and valid_from is refused, so a registry's repeated rows (data ganda) are seen, not merged."""
+    supplier, day = events[0]["supplier"]["id"], events[0]["valid_from"]
+    rows = ctx.seen.setdefault("template-suppliers", {})
+    first = rows.setdefault((ctx.file, supplier, day), number)
+    if first == number:
+        return events
+    return NotImported("duplicate_row", f"baris {number}: penyedia {supplier} berlaku_mulai {day} sudah ada di baris "
+                                        f"{first}; satu baris per penyedia dan tanggal: gabungkan keduanya, atau beri "
+                                        f"profil yang berubah berlaku_mulai sendiri / supplier {supplier} from {day} "
+                                        f"is already in row {first}; keep one row per supplier and date")
 
 
 def _magic(stream: BinaryIO, size: int = 4) -> bytes:

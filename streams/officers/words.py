@@ -107,8 +107,28 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
                       "the packages (RUP-PaketPenyedia) with `kuota import FILE`."),
     "counted_by": ("Dihitung menurut", "Counted by"),
     "default_rule": ("aturan 40% bawaan", "the default 40% rule"),
+    # The registry page (Registri); its tables' headings are the reports' (HEADINGS, TITLES).
+    "registry": ("Registri", "Registry"),
+    "registry_intro": ("Pemasok menurut registrasi terakhirnya (ID yang digabung dihitung sekali), dugaan data ganda, "
+                       "registrasi yang segera berakhir, dan tanda kewajaran belanja tahun ini.",
+                       "Suppliers by their latest registration (merged ids counted once), suspected duplicates, "
+                       "registrations ending soon, and this year's plausibility flags."),
+    "not_stated": ("tidak disebut", "not stated"), "not_cooperative": ("bukan koperasi", "not a cooperative"),
+    "expiring_hint": ("Berlaku dan berakhir dalam {} hari sejak {}: setelah itu belanja dari pemasok ini tidak "
+                      "dihitung lagi. Ingatkan pemasok dan pembelinya.", "In force and ending within {} days of {}: "
+                      "after that, spend with these suppliers no longer counts. Remind them and their buyers."),
+    "flags_hint": ("Tanda untuk diperiksa petugas; tidak pernah mengubah angka kepatuhan.",
+                   "Signs for an officer to check; they never change a compliance figure."),
+    "no_expiring": ("Tidak ada registrasi yang berakhir dalam jangka ini.", "No registration ends within this window."),
+    "no_flags": ("Tidak ada tanda tahun ini.", "No flag this year."),
+    "no_registry": ("Belum ada pemasok terdaftar: kirim registrasi dengan `kuota emit FILE` atau `kuota import FILE`.",
+                    "No supplier is registered yet: send registrations with `kuota emit FILE` or `kuota import FILE`."),
     "no_declared": ("Belum ada pembelian yang mendeklarasikan nilai UMK (misalnya nilai_umk_kontrak SPSE).",
                     "No purchase declares a UMK value yet (SPSE's nilai_umk_kontrak, for example)."),
+    "no_duplicates": ("Tidak ada dugaan data ganda: tiap NIB dan NPWP dinyatakan satu pemasok, dan tidak ada nama "
+                      "(hampir) sama dalam satu kecamatan yang belum diputuskan petugas.",
+                      "No suspected duplicates: every NIB and NPWP is stated by one supplier, and no (nearly) same "
+                      "name in one kecamatan is left for an officer to settle."),
 }
 
 
@@ -134,6 +154,8 @@ REASONS = by_lang({
     "lapsed": ("registrasi pemasok sudah berakhir pada tanggal pembelian", "registration lapsed by the date"),
     "not_local": ("pemasok bukan dari wilayah program", "supplier not local to the program's region"),
     "scale_not_counted": ("skala usaha tidak dihitung program ini", "size class not counted by the program"),
+    "graduated_grace": ("naik kelas ke besar, masih dihitung selama masa tenggang",
+                        "graduated to besar, still counted within the grace"),
     "pending": ("dalam proses: belum selesai, belum dihitung", "pending: not completed, not counted yet"),
     "void": ("batal: tidak pernah dihitung", "void: never counts"),
     "superseded": ("digantikan versi yang lebih baru dari sumbernya", "superseded by a later version from its source"),
@@ -156,6 +178,20 @@ YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 #: A purchase's state (`ledger.rules.states`); only completed purchases count.
 STATES = by_lang({"completed": ("selesai", "completed"), "pending": ("dalam proses", "pending"),
                   "void": ("batal", "void")})
+#: Why supplier ids are suspected to be one business (`ledger.rules.duplicates`).
+DUPLICATE_KINDS = by_lang({
+    "same_nib": ("NIB sama", "same NIB"), "same_npwp": ("NPWP sama", "same NPWP"),
+    "same_name": ("nama sama", "same name"), "similar_name": ("nama mirip", "similar name"),
+})
+#: Plausibility flags (`ledger.reports.registry.flags`): shown, never acted on.
+FLAGS = by_lang({
+    "over_ceiling": ("diterima melebihi batas omzet kelasnya", "received more than its class's sales ceiling"),
+    "possible_split": ("dugaan pemecahan paket", "possible split purchase"),
+    "declared_umk_but_besar": ("dideklarasikan UMK, pemasok besar", "declared UMK, supplier registered large"),
+})
+#: What the registry's profile counts suppliers by (`ledger.reports.registry.profile`).
+DIMENSIONS = by_lang({"class": ("Kelas", "Class"), "district": ("Kecamatan", "Kecamatan"),
+                      "sector": ("Sektor", "Sector"), "cooperative": ("Jenis koperasi", "Cooperative type")})
 BUDGET_LINE = by_lang({True: ("ada", "declared"), False: ("tidak ada (bukan nol)", "none (not zero)")})
 
 TITLES = {
@@ -166,6 +202,10 @@ TITLES = {
     "spend": ("Belanja per pembeli", "Spend per buyer"),
     "allocation": ("Alokasi (SIRUP) dan realisasi per OPD", "Allocation (SIRUP) and realisation per agency"),
     "declared": ("UMK dideklarasikan dan registri", "Declared UMK and the registry"),
+    "expiring": ("Registrasi segera berakhir", "Registrations ending soon"),
+    "flags": ("Tanda kewajaran", "Plausibility flags"),
+    "registry": ("Profil registri pemasok", "Supplier registry profile"),
+    "duplicates": ("Dugaan data ganda pemasok", "Suspected duplicate suppliers"),
     "sheet_about": ("Keterangan", "About"), "report": ("Laporan", "Report"), "generated": ("Dibuat", "Generated"),
     "rows": ("Baris", "Rows"), "sum": ("Jumlah", "Total"), "all": ("semua", "all"), "now": ("sekarang", "now"),
     "as_of": ("Per tanggal (evaluasi terakhir)", "As of (last evaluation)"), "source": ("Sumber", "Source"),
@@ -199,6 +239,15 @@ HEADINGS = {
     "supported": ("Didukung registri", "Supported by the registry"), "supported_bp": ("Porsi didukung", "Supported share"),
     "not_supported": ("Tidak didukung", "Not supported"),
     "not_supported_by_class": ("Kelas pemasok yang tidak didukung", "Unsupported by supplier class"),
+    "sector": ("Sektor", "Sector"), "valid_to": ("Berlaku sampai", "Valid until"),
+    "days_left": ("Sisa hari", "Days left"), "buyer_amounts": ("Pembeli tahun ini (rupiah)", "Buyers this year (rupiah)"),
+    "flag": ("Tanda", "Flag"), "limit": ("Batas", "Limit"), "events": ("Transaksi terkait", "Entries involved"),
+    "dimension": ("Menurut", "By"), "category": ("Kategori", "Category"), "suppliers": ("Pemasok", "Suppliers"),
+    "within": ("Dalam (hari)", "Within (days)"), "caps": ("Batas per kanal", "Cap per channel"),
+    "today": ("Dihitung dari", "Counted from"),
+    "suspect": ("Dugaan", "Suspect"), "district": ("Kecamatan", "Kecamatan"),
+    "evidence": ("Bukti", "Evidence"), "score": ("Skor kemiripan", "Similarity score"),
+    "spend": ("Belanja tercatat", "Spend booked"),
 }
 
 
@@ -218,7 +267,8 @@ def title(key: str, lang: str) -> str:
 def word(kind: str, code, lang: str) -> str | None:
     """The word people read for a code of a column `kind` (status, channel, class, kind), or None
     when the column holds no code."""
-    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS,
+    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS, "flag": FLAGS,
+             "dimension": DIMENSIONS,
              "budget_line": BUDGET_LINE}.get(kind)
     if table is None:
         return None

@@ -23,6 +23,7 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
         app.topic(settings.topic(name), **raw) for name in (PURCHASES, SUPPLIERS, TARGETS, REJECTED, ALERTS))
     rejections_out = Outbox.rejections(books.engine, rejected, books.blocking)
     alerts_out = Outbox.alerts(books.engine, alerts, books.blocking)
+    registry_out = Outbox.registry_alerts(books.engine, alerts, books.blocking)
 
     async def publish_rejections():
         # Rejections are already kept in the ledger; a failed send is retried by the timer.
@@ -35,6 +36,7 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
         # Alerts are kept in the ledger first; what cannot be sent now is sent by the timer.
         try:
             await alerts_out.flush()
+            await registry_out.flush()
             await outbound.deliver(books.engine, settings.webhooks, books.blocking, tally=books.metrics.webhook)
         except Exception as exc:
             log.warning("could not send alerts yet, will retry: %r", exc)
@@ -69,7 +71,7 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
             return
         books.metrics.evaluated(time.monotonic() - books.evaluated, raised)
         if raised:
-            log.info("%d compliance alert(s) raised", raised)
+            log.info("%d alert(s) raised", raised)
             await send_alerts()
 
     @app.timer(5.0)

@@ -22,7 +22,7 @@ class Bookkeeper:
         self.recorder = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                            initializer=recorder_process.start,
                                            initargs=(settings.ledger_url, epoch, settings.log_level, os.getpid(),
-                                                     settings.log_format))
+                                                     settings.log_format, settings.expiring_days))
         self.recorder.submit(recorder_process.ready)  # spawn the child now, while Faust joins its group
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kuota-outbox")
         self.stats = Stats()

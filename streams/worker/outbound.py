@@ -35,6 +35,10 @@ class Outbox:
     def alerts(cls, engine: Engine, topic, run_blocking) -> "Outbox":
         return cls(engine, topic, run_blocking, outbox.pending_alerts, outbox.mark_alerts_published)
 
+    @classmethod
+    def registry_alerts(cls, engine: Engine, topic, run_blocking) -> "Outbox":
+        return cls(engine, topic, run_blocking, outbox.pending_registry_alerts, outbox.mark_registry_alerts_published)
+
     async def flush(self) -> int:
         sent = 0
         async with self._lock:

@@ -15,7 +15,8 @@ from streams.worker import gctune
 _recorder: Recorder | None = None
 
 
-def start(url: str, epoch: str, log_level: str, parent: int, log_format: str = "text") -> None:
+def start(url: str, epoch: str, log_level: str, parent: int, log_format: str = "text",
+          expiring_days: int = 30) -> None:
     """Initialiser of the child: dies with its worker, has its own engine (connections never
     cross processes) and logs."""
     global _recorder
@@ -23,7 +24,7 @@ def start(url: str, epoch: str, log_level: str, parent: int, log_format: str = "
     # child had open is rolled back and its batch is read again by the next worker.
     die_with(parent)
     processes.setup_logging(log_format, log_level)
-    _recorder = Recorder(make_engine(url, writer=True), epoch=epoch)
+    _recorder = Recorder(make_engine(url, writer=True), epoch=epoch, expiring_days=expiring_days)
     gctune.settle()
 
 

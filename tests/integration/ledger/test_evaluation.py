@@ -55,7 +55,9 @@ class Books:
         return self.recorder.register_targets(self.send(TARGETS, *events))
 
     def evaluate(self, now=NOW) -> list[tuple]:
-        return [(a["program_id"], a["buyer_id"], a["period"], a["status"]) for a in self.recorder.evaluate(now)]
+        # The compliance alerts raised (registry alerts, with no status, are read from their table).
+        return [(a["program_id"], a["buyer_id"], a["period"], a["status"]) for a in self.recorder.evaluate(now)
+                if "status" in a]
 
     def standing(self, program, buyer, period) -> Standing:
         from sqlalchemy.orm import Session

@@ -19,12 +19,21 @@ def test_a_supplier_whose_class_lkpp_has_not_defined_is_not_registered():
     assert "Belum Terdefinisi" in result.detail
 
 
-def test_a_stated_class_registers_the_supplier_under_its_tax_id_and_its_sikap_code():
+def test_a_stated_class_registers_the_supplier_once_under_its_tax_id_with_its_sikap_code_as_identifier():
     ctx = Context(region="3507", seen={"today": date(2025, 9, 1)})
-    events = DETAIL.map(PENYEDIA | {"penyedia_ukm": "Usaha Kecil"}, ctx)
-    assert [e["supplier"]["id"] for e in events] == ["npwp:0938769908624000", "sikap:2801192"]
-    assert {(e["supplier"]["scale"], e["valid_from"]) for e in events} == {("kecil", "2025-09-01")}
-    assert all(not isinstance(decode("suppliers", orjson.dumps(e)), Invalid) for e in events)
+    [event] = DETAIL.map(PENYEDIA | {"penyedia_ukm": "Usaha Kecil"}, ctx)
+    assert event["supplier"]["id"] == "npwp:0938769908624000"
+    assert event["supplier"]["identifiers"] == {"npwp": "0938769908624000", "lkpp": "2801192"}
+    assert (event["supplier"]["scale"], event["valid_from"]) == ("kecil", "2025-09-01")
+    assert not isinstance(decode("suppliers", orjson.dumps(event)), Invalid)
+
+
+def test_a_supplier_without_a_tax_id_is_registered_under_its_sikap_code_and_a_nib_is_kept():
+    record = PENYEDIA | {"penyedia_ukm": "Usaha Mikro", "npwp_penyedia": None, "nib_penyedia": "9120 001234567"}
+    [event] = DETAIL.map(record, Context(region="3507", seen={"today": date(2025, 9, 1)}))
+    assert event["supplier"]["id"] == "sikap:2801192"
+    assert event["supplier"]["identifiers"] == {"lkpp": "2801192", "nib": "9120001234567"}
+    assert not isinstance(decode("suppliers", orjson.dumps(event)), Invalid)
 
 
 def test_a_stated_class_without_a_region_is_not_guessed_either():

@@ -18,14 +18,14 @@ from streams.importers.templates import write_template
 PURCHASE_HEADERS = ["id_peristiwa", "id_pembeli", "nama_pembeli", "jenis_pembeli", "kode_wilayah", "id_penyedia",
                     "nilai", "tanggal", "saluran", "nomor_referensi", "status", "versi"]
 SUPPLIER_HEADERS = ["id_penyedia", "nama_penyedia", "kode_wilayah", "kecamatan", "sektor", "skala", "jenis_koperasi",
-                    "modal_usaha", "hasil_penjualan_tahunan", "berlaku_mulai", "berlaku_sampai"]
+                    "modal_usaha", "hasil_penjualan_tahunan", "berlaku_mulai", "berlaku_sampai", "nib", "npwp", "lkpp"]
 BUDGET_HEADERS = ["id_instansi", "tahun_anggaran", "pagu_pengadaan", "kode_wilayah", "tanggal_penetapan"]
 TOPIC = {"purchases": "purchases", "suppliers": "suppliers", "budgets": "targets"}
 
 
 def rows_of(kind: str, raw: bytes, region: str | None = None) -> list[list[dict] | NotImported]:
-    fmt = by_name(f"template-{kind}")
-    return [fmt.map(record, Context(region=region)) for record in fmt.records(io.BytesIO(raw))]
+    fmt, ctx = by_name(f"template-{kind}"), Context(region=region, file="rows.csv")  # one file, as an import reads it
+    return [fmt.map(record, ctx) for record in fmt.records(io.BytesIO(raw))]
 
 
 def csv_bytes(headers: list[str], *rows: list, delimiter: str = ",") -> bytes:
@@ -173,12 +173,23 @@ def test_a_supplier_with_neither_scale_nor_capital_nor_sales_is_refused():
     assert refused.reason == "missing_field" and "isi skala, atau modal_usaha" in refused.detail
 
 
-def test_a_supplier_id_is_its_key_with_valid_from_and_a_corrected_row_replaces_it():
+def test_a_supplier_id_is_its_key_with_valid_from_and_a_corrected_row_in_a_later_file_replaces_it():
     kecil = ["9120001234567", "CV Maju", "3216", "", "", "kecil", "", "", "", "01/01/2024", "31/12/2024"]
     renamed = kecil[:1] + ["CV Maju Jaya"] + kecil[2:]
-    first, again, corrected = rows_of("suppliers", csv_bytes(SUPPLIER_HEADERS, kecil, kecil, renamed))
+    [first], [again], [corrected] = (rows_of("suppliers", csv_bytes(SUPPLIER_HEADERS, row))
+                                     for row in (kecil, kecil, renamed))
     assert first == again and first[0]["event_id"] != corrected[0]["event_id"]
     assert first[0]["valid_to"] == "2024-12-31"
+
+
+def test_the_same_supplier_and_valid_from_twice_in_one_file_refuses_the_second_row_even_as_a_copy():
+    kecil = ["9120001234567", "CV Maju", "3216", "", "", "kecil", "", "", "", "01/01/2024", ""]
+    renamed, later = kecil[:1] + ["CV Maju Jaya"] + kecil[2:], kecil[:9] + ["01/07/2024", ""]
+    first, copy, corrected, grown = rows_of("suppliers", csv_bytes(SUPPLIER_HEADERS, kecil, kecil, renamed, later))
+    assert isinstance(first, list) and isinstance(grown, list)
+    for number, refused in ((3, copy), (4, corrected)):
+        assert refused.reason == "duplicate_row"
+        assert refused.detail.startswith(f"baris {number}: ") and "sudah ada di baris 2" in refused.detail
 
 
 def test_budgets_by_agency_and_year_from_the_first_of_january_unless_dated():
