@@ -77,11 +77,6 @@ class EligibleSuppliers(Frozen):
                                   "(an addition to v1; default 365 for a program of companies, Peraturan BKPM "
                                   "3/2025, else 0)")
 
-    def grace_days(self, applies_to_companies: bool) -> int:
-        if self.graduation_grace_days is not None:
-            return self.graduation_grace_days
-        return 365 if applies_to_companies else 0
-
     @model_validator(mode="after")
     def _something_counts(self) -> Self:
         if not self.scales and not self.cooperatives:

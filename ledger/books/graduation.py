@@ -21,7 +21,11 @@ from schemas.targets import ProgramDefined
 
 
 def grace_days(program: ProgramDefined) -> int:
-    return program.eligible.grace_days(program.applies_to.kind == BuyerKind.COMPANY)
+    """The program's grace for a graduated partner: as set, else 365 days for a program of
+    companies (Peraturan BKPM 3/2025) and none for others."""
+    if program.eligible.graduation_grace_days is not None:
+        return program.eligible.graduation_grace_days
+    return 365 if program.applies_to.kind == BuyerKind.COMPANY else 0
 
 
 def graduated_suppliers(session: Session, as_of: datetime | None = None) -> set[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ledger.books.identities import aliases, resolve
 from ledger.books.registry import latest_registrations, load_histories
 from ledger.books.versions import counting
 from ledger.models import Entry
@@ -37,15 +38,19 @@ def supplier_view(scope: Scope, *, supplier: str | None = None, program: str | N
     q = q.where(counting(scope.as_of))  # pending, void and superseded purchases were received by no one yet
     if scope.as_of is not None:
         q = q.where(Entry.recorded_at <= scope.as_of)
-    if supplier is not None:
-        q = q.where(Entry.supplier_id == supplier)
+    if supplier is not None:  # the supplier it counts for, under every id that counts for it
+        supplier = resolve(scope.session, {supplier}, scope.as_of)[supplier]
+        q = q.where(Entry.supplier_id.in_(sorted(aliases(scope.session, {supplier}))))
     rows = scope.session.execute(q).all()
-    histories = load_histories(scope.session, {r[0] for r in rows}, scope.as_of)
+    # A line per supplier counted for: purchases under an id merged into another, or naming a
+    # number another supplier stated, are that supplier's.
+    counted_as = resolve(scope.session, {r[0] for r in rows}, scope.as_of)
+    histories = load_histories(scope.session, set(counted_as), scope.as_of)
     coverage = {p.program_id: covered(p, scope.known_buyers) for p in programs}
     acc: dict[str, list] = defaultdict(lambda: [0, 0, defaultdict(int)])
     for sid, buyer_id, buyer_region, channel, day, amount, n in rows:
         cls = class_on(histories.get(sid, []), day, buyer_region)
-        cell = acc[sid]
+        cell = acc[counted_as[sid]]
         cell[0] += int(amount)
         cell[1] += n
         for p in programs:
@@ -57,6 +62,6 @@ def supplier_view(scope: Scope, *, supplier: str | None = None, program: str | N
         reg = latest.get(sid)
         line = SupplierLine(sid, reg.name if reg else None, reg.region if reg else None, reg.scale if reg else None,
                             reg.cooperative if reg else None, received, n, dict(eligible))
-        if region in (None, line.region) and scale in (None, line.scale):
+        if region in (None, line.region) and scale in (None, line.scale) and supplier in (None, sid):
             lines.append(line)
     return sorted(lines, key=lambda x: (-x.received, x.supplier_id))

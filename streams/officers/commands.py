@@ -94,6 +94,40 @@ def report_declared(year: int | None = YEAR, buyer: str | None = BUYER, as_of: s
     show_report("declared", fmt, output, lang, as_of, year=year, buyer=buyer)
 
 
+@report_app.command("expiring")
+def report_expiring(within: int = typer.Option(None, "--within", min=0, max=3660,
+                                               help="days ahead (default KUOTA_EXPIRING_DAYS, 30)"),
+                    region: str | None = typer.Option(None, help="suppliers registered in this region (BPS code)"),
+                    as_of: str | None = typer.Option(None, "--as-of", help="count the days from this date "
+                                                                           "(YYYY-MM-DD; default today, WIB)"),
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+    """Registrations in force that end within DAYS, soonest first, with the buyers that bought from
+    each supplier this year: remind them before the spend stops counting."""
+    show_report("expiring", fmt, output, lang, as_of, region=region,
+                within=Settings().expiring_days if within is None else within)
+
+
+@report_app.command("flags")
+def report_flags(year: int | None = typer.Option(None, min=1900, max=2999, help="one year (default this year, WIB)"),
+                 fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+    """Signs to check, never acted on: suppliers paid more than their class's annual-sales ceiling
+    (PP 7/2021), three or more same-day purchases past a channel's cap (KUOTA_SPLIT_CAPS), UMK
+    credit on a purchase from a supplier registered large."""
+    show_report("flags", fmt, output, lang, None, year=year, caps=Settings().split_caps)
+
+
+@report_app.command("duplicates")
+def report_duplicates(region: str | None = typer.Option(None, help="suspects with a supplier in this region (BPS code)"),
+                      score: int | None = typer.Option(None, min=50, max=100,
+                                                       help="how alike names must be, 50-100 (default "
+                                                            "KUOTA_DUPLICATE_NAME_SCORE, 90)"),
+                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+    """Data ganda: supplier ids that state one NIB or NPWP, or share a (nearly) same name in one kecamatan,
+    with the spend booked under each; pairs an officer merged or found distinct are left out."""
+    show_report("duplicates", fmt, output, lang, None, region=region,
+                score=Settings().duplicate_name_score if score is None else score)
+
+
 def show_report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, **args) -> None:
     from ledger.db import session_for
     from streams.officers.terminal import build, parse_as_of, show
@@ -102,3 +136,47 @@ def show_report(name: str, fmt: str, output: Path | None, lang: str, as_of: str 
     with session_for(Settings().ledger_url) as session:
         report = build(session, name, lang=lang, as_of=moment, **args)
     show(console, report, fmt=fmt, lang=lang, output=output, stem=name)
+
+
+REASON = typer.Option(..., "--reason", help="why, in a few words (kept with the finding)")
+DRY_RUN = typer.Option(False, "--dry-run", help="show the event, send nothing")
+
+
+@registry_app.command("merge")
+def registry_merge(keep: str = typer.Argument(..., help="the supplier id that stays"),
+                   other: str = typer.Argument(..., help="the id found to be the same business"),
+                   reason: str = REASON, dry_run: bool = DRY_RUN) -> None:
+    """OTHER is the same business as KEEP: from now on its purchases count as KEEP's."""
+    send_finding("merge", keep, other, reason, dry_run)
+
+
+@registry_app.command("unmerge")
+def registry_unmerge(keep: str = typer.Argument(..., help="the supplier id of the merge"),
+                     other: str = typer.Argument(..., help="the id merged into it"),
+                     reason: str = REASON, dry_run: bool = DRY_RUN) -> None:
+    """Undo a merge of OTHER into KEEP: each counts as itself again."""
+    send_finding("unmerge", keep, other, reason, dry_run)
+
+
+@registry_app.command("distinct")
+def registry_distinct(first: str = typer.Argument(..., metavar="A", help="a supplier id"),
+                      second: str = typer.Argument(..., metavar="B", help="the other supplier id"),
+                      reason: str = REASON, dry_run: bool = DRY_RUN) -> None:
+    """A and B look alike but are different businesses: the duplicates report no longer lists the pair."""
+    send_finding("distinct", first, second, reason, dry_run)
+
+
+def send_finding(action: str, first: str, second: str, reason: str, dry_run: bool) -> None:
+    import orjson
+
+    from schemas.events import supplier_key
+    from streams.kafka import registry_events
+
+    event = registry_events.finding(action, first, second, reason)
+    if dry_run:
+        sys.stdout.write(orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    settings = Settings()
+    registry_events.send_finding(settings, event)
+    console.print(f"{event.type} {supplier_key(event)} ({event.event_id}) terkirim / sent; laporan berubah setelah "
+                  f"worker membukukannya / reports follow once the worker books it", highlight=False)

@@ -7,11 +7,13 @@ from datetime import datetime
 from ledger.reports.allocation import AllocationLine
 from ledger.reports.buyers import BuyerDetail
 from ledger.reports.declared import DeclaredLine
+from ledger.reports.registry import Expiring, Flag, Profile
+from ledger.reports.duplicates import Suspect
 from ledger.reports.spend import SpendLine, TrendPoint
 from ledger.reports.standings import AlertLine, ComplianceLine
 from ledger.reports.suppliers import SupplierLine
 from streams.officers.tables import Report, columns
-from streams.officers.words import CLASSES, REASONS, YES_NO, heading, title
+from streams.officers.words import CLASSES, REASONS, WORDS, YES_NO, heading, title
 
 COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "actual|rupiah", "required|rupiah",
                      "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp", "status|status", "grade")
@@ -137,3 +139,52 @@ def declared_row(x: DeclaredLine, lang: str = "id") -> dict:
 def declared(lines: list[DeclaredLine], *, lang: str = "id", about: dict | None = None) -> Report:
     return Report(title("declared", lang), DECLARED, [declared_row(x, lang) for x in lines], about or {},
                   ("declared_umk", "supported", "not_supported"), when_empty="no_declared")
+
+
+DUPLICATES = columns("suspect|int", "kind|duplicate", "supplier_id", "supplier_name", "region", "district", "evidence",
+                     "score|int", "spend|rupiah")
+
+
+def duplicates(suspects: list[Suspect], *, lang: str = "id", about: dict | None = None) -> Report:
+    """A row per supplier id of each suspect (numbered from 1), with the spend booked under it;
+    JSON rows also name every id of their suspect."""
+    rows = [{"suspect": n, "kind": x.kind, "supplier_id": sid, "supplier_name": x.names[i], "region": x.regions[i],
+             "district": x.districts[i], "evidence": x.evidence, "score": x.score, "spend": x.spend[i],
+             "supplier_ids": list(x.supplier_ids)}
+            for n, x in enumerate(suspects, start=1) for i, sid in enumerate(x.supplier_ids)]
+    return Report(title("duplicates", lang), DUPLICATES, rows, about or {}, when_empty="no_duplicates")
+
+
+EXPIRING = columns("supplier_id", "name=supplier_name", "region", "district", "sector", "scale|class",
+                   "cooperative", "valid_to", "days_left|int", "received|rupiah", "buyer_amounts")
+
+
+def expiring(lines: list[Expiring], *, lang: str = "id", about: dict | None = None) -> Report:
+    """A row per registration ending soon; JSON rows also list its buyers with their amounts."""
+    rows = [asdict(x) | {"received": x.received,
+                         "buyer_amounts": "; ".join(f"{b.buyer_id}: {b.amount}" for b in x.buyers)} for x in lines]
+    return Report(title("expiring", lang), EXPIRING, rows, about or {}, ("received",), when_empty="no_expiring")
+
+
+FLAGS = columns("kind=flag|flag", "supplier_id", "supplier_name", "scale|class", "buyer_id", "booked_on",
+                "channel|channel", "amount|rupiah", "limit|rupiah", "entries|int", "events")
+
+
+def flags(found: list[Flag], *, lang: str = "id", about: dict | None = None) -> Report:
+    """A row per flag with its evidence; `events` names the entries involved (a list in JSON)."""
+    rows = [asdict(f) | {"entries": len(f.event_ids), "events": " ".join(f.event_ids)} for f in found]
+    return Report(title("flags", lang), FLAGS, rows, about or {}, when_empty="no_flags")
+
+
+PROFILE = columns("dimension|dimension", "category", "suppliers|int")
+
+
+def profile(p: Profile, *, lang: str = "id", about: dict | None = None) -> Report:
+    """The registry counted by class, kecamatan, sector and cooperative type, one row per category."""
+    said = WORDS[lang if lang in WORDS else "id"]
+    classes = CLASSES.get(lang, CLASSES["id"])
+    rows = [{"dimension": dim, "category": classes.get(k, k) if dim == "class" else
+             k or said["not_cooperative" if dim == "cooperative" else "not_stated"], "code": k, "suppliers": n}
+            for dim, counts in (("class", p.by_class), ("district", p.by_district), ("sector", p.by_sector),
+                                ("cooperative", p.by_cooperative)) for k, n in counts]
+    return Report(title("registry", lang), PROFILE, rows, about or {}, when_empty="no_registry")

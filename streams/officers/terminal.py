@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from ledger.books.audit import AuditReport
 from ledger.reports import allocation, buyers, declared, spend, standings, suppliers
+from ledger.reports import registry
 from ledger.reports.checks import receipts_total
+from ledger.reports.duplicates import duplicates as suspected_duplicates
 from ledger.reports.scope import Scope
 from schemas.events import EARLIEST, LATEST
 from schemas.targets import target_key
@@ -64,6 +66,8 @@ def build(session: Session, name: str, *, lang: str, as_of: datetime | None, **a
 
 def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **args) -> Report:
     scope = Scope(session, as_of)
+    if name in ("expiring", "flags"):  # about the registry: counted from a day (today, WIB, or the as-of day)
+        return _registry(session, name, lang, as_of, **args)
     about = reports.about(lang, as_of, standings.last_evaluation(session),
                           **{k: v for k, v in args.items() if k not in ("limit", "offset")})
     if name == "overview":
@@ -86,7 +90,20 @@ def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **
         return reports.allocation(rows, lang=lang, about=about)
     if name == "declared":
         return reports.declared(declared.declared(scope, **args), lang=lang, about=about)
+    if name == "duplicates":
+        return reports.duplicates(suspected_duplicates(session, **args), lang=lang, about=about)
     return reports.spend(spend.spend(scope, **args), lang=lang, about=about)
+
+
+def _registry(session: Session, name: str, lang: str, as_of: datetime | None, **args) -> Report:
+    today = (as_of or datetime.now(timezone.utc)).astimezone(WIB).date()
+    if name == "flags":
+        args["year"] = args.get("year") or today.year
+    about = reports.about(lang, as_of, None, **args) | ({reports.heading("today", lang): today.isoformat()}
+                                                        if name == "expiring" else {})
+    if name == "expiring":
+        return reports.expiring(registry.expiring(session, today=today, **args), lang=lang, about=about)
+    return reports.flags(registry.flags(session, **args), lang=lang, about=about)
 
 
 def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path | None, stem: str) -> None:

@@ -4,13 +4,16 @@ from the same place and what is in force is read once per request."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from ledger.reports import allocation as allocation_report, buyers, spend, standings, suppliers as supplier_report
+from ledger.reports import registry
+from ledger.reports.duplicates import duplicates
 from ledger.reports.scope import Scope, ping
 from ledger.reports.suppliers import SupplierLine
+from streams.officers import reports
 from streams.officers.reports import alert_row, allocation_row, compliance_row
 
 
@@ -111,3 +114,33 @@ def parts(scope: Scope, program_id: str, period: str) -> list[dict]:
 def allocation(scope: Scope, *, year: int | None = None, buyer: str | None = None) -> list[dict]:
     """Per agency and fiscal year: budget, planned UKM pagu, realised spend, shares and packages."""
     return [allocation_row(x) for x in allocation_report.allocation(scope, year=year, buyer=buyer)]
+
+
+REGISTRY_SECTIONS = ("profile", "duplicates", "expiring", "flags")
+
+
+def registry_sections(session: Session, *, today: date, region=None, within: int, score: int,
+                      caps: dict[str, int], year: int | None = None) -> dict:
+    """The registry page: the profile, suspected duplicates, registrations ending within `within`
+    days of `today`, and the flags of `year` (today's by default)."""
+    return {"profile": registry.profile(session, region=region),
+            "duplicates": duplicates(session, region=region, score=score),
+            "expiring": registry.expiring(session, within=within, today=today, region=region),
+            "flags": registry.flags(session, year=year or today.year, caps=caps)}
+
+
+def registry_report(session: Session, section: str, *, lang: str, today: date, region=None, within: int,
+                    score: int, caps: dict[str, int], year: int | None = None) -> reports.Report:
+    """One section of the registry page as a report, for its downloads."""
+    year = year or today.year
+    filters = {"profile": {}, "duplicates": {"score": score}, "expiring": {"within": within, "today": today},
+               "flags": {"year": year, "caps": caps}}[section]
+    about = reports.about(lang, None, None, region=region, **filters)
+    if section == "profile":
+        return reports.profile(registry.profile(session, region=region), lang=lang, about=about)
+    if section == "duplicates":
+        return reports.duplicates(duplicates(session, region=region, score=score), lang=lang, about=about)
+    if section == "expiring":
+        found = registry.expiring(session, within=within, today=today, region=region)
+        return reports.expiring(found, lang=lang, about=about)
+    return reports.flags(registry.flags(session, year=year, caps=caps), lang=lang, about=about)

@@ -267,8 +267,8 @@ def title(key: str, lang: str) -> str:
 def word(kind: str, code, lang: str) -> str | None:
     """The word people read for a code of a column `kind` (status, channel, class, kind), or None
     when the column holds no code."""
-    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS, "flag": FLAGS,
-             "dimension": DIMENSIONS,
+    table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS,
+             "flag": FLAGS, "dimension": DIMENSIONS,
              "budget_line": BUDGET_LINE}.get(kind)
     if table is None:
         return None

@@ -26,7 +26,7 @@ from streams.officers.tables import Report, as_csv
 from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
 from streams.web import responses as m
-from streams.web.dashboard import router
+from streams.web.dashboard import WIB, registry_settings, router
 from streams.web.probes import Probes
 
 Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]
@@ -166,6 +166,16 @@ def create_api(settings: Settings) -> FastAPI:
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
+    @api.get("/api/registry/{section}", tags=["api"], responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
+    def registry(db: Db, section: Literal["profile", "duplicates", "expiring", "flags"], region: Region = None,
+                 year: Year = None, format: Format = "json", lang: Lang = "id"):
+        """A section of the Registri page (flags: of `year`, this year by default); rows as the downloads."""
+        report = officers.registry_report(db, section, lang=lang, today=datetime.now(WIB).date(), region=region,
+                                          year=year, **registry_settings(settings))
+        if format != "json":
+            return _download(format, f"registri-{section}", report, lang)
+        return {"total": len(report.rows), "items": report.rows}
+
     @api.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(openapi_url=api.openapi_url, title="kuota · API",
@@ -174,7 +184,7 @@ def create_api(settings: Settings) -> FastAPI:
                                    swagger_favicon_url="/docs-assets/favicon.png",
                                    swagger_ui_parameters={"validatorUrl": None})
 
-    api.include_router(router(Db))
+    api.include_router(router(Db, settings))
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     return api

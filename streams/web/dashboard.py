@@ -14,6 +14,7 @@ from ledger.reports.scope import Scope
 from ledger.rules.money import format_rupiah, percent
 from schemas.codes import region_timezone
 from streams.officers import views as officers, words as labels
+from streams.settings import Settings
 from streams.web import charts
 
 COOKIE = "kuota_lang"
@@ -58,8 +59,9 @@ def as_of_moment(text: str | None) -> datetime | None:
     return moment
 
 
-def router(Db) -> APIRouter:
+def router(Db, settings: Settings | None = None) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+    settings = settings or Settings()
 
     @pages.get("/")
     def overview(request: Request, db: Db, lang: Lang = None, period: Period = None, as_of: AsOf = None):
@@ -104,7 +106,28 @@ def router(Db) -> APIRouter:
         return _render(request, "allocation.html", lang, scope, years=years, year=shown, lines=lines,
                        unbudgeted=unbudgeted, zone_region=next((r["region"] for r in lines if r["region"]), None))
 
+    @pages.get("/registri")
+    def registry(request: Request, db: Db, lang: Lang = None,
+                 region: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None):
+        today = datetime.now(WIB).date()
+        sections = officers.registry_sections(db, today=today, region=region, **registry_settings(settings))
+        chosen = _lang(request, lang)
+        heads = {k: labels.heading(k, chosen) for k in ("supplier_id", "district", "sector", "valid_to", "days_left",
+                                                        "buyer_amounts", "flag", "limit", "events", "evidence",
+                                                        "score", "spend", "category", "suppliers", "booked_on")}
+        return _render(request, "registry.html", lang, Scope(db), region=region, today=today, heads=heads,
+                       within=settings.expiring_days, flag_words=labels.FLAGS[chosen],
+                       dimensions=labels.DIMENSIONS[chosen], duplicate_kinds=labels.DUPLICATE_KINDS[chosen],
+                       titles={k: labels.title(k, chosen) for k in ("registry", "expiring", "flags", "duplicates")},
+                       **sections)
+
     return pages
+
+
+def registry_settings(settings: Settings) -> dict:
+    """What the registry's sections take from the settings: the expiry window, how alike names
+    must be, the channels' caps."""
+    return {"within": settings.expiring_days, "score": settings.duplicate_name_score, "caps": settings.split_caps}
 
 
 def _section(scope: Scope, program: dict, period: str | None) -> dict:
