@@ -160,6 +160,7 @@ class Receipt(Base):
     __table_args__ = (
         UniqueConstraint("epoch", "topic", "partition", "offset", name="uq_receipts_position"),
         Index("ix_receipts_topic_outcome", "topic", "outcome"),
+        Index("ix_receipts_event_id", "event_id"),
     )
 
 
@@ -285,6 +286,8 @@ class Evaluation(Base):
 
 # Registry tables live beside the core ones; imported here so every table is on Base.metadata.
 from ledger.models.registry import RegistryAlert, SupplierIdentifier, SupplierLink  # noqa: E402
+from ledger.models.access import (AccessLogEntry, ApiKey, IdempotentRequest, JournalEntry, User,  # noqa: E402
+                                  WebSession)
 
-__all__ = ["Alert", "Base", "BuyerRow", "Delivery", "Entry", "Evaluation", "Position", "Receipt", "Registration",
+__all__ = ["AccessLogEntry", "ApiKey", "IdempotentRequest", "JournalEntry", "User", "WebSession", "Alert", "Base", "BuyerRow", "Delivery", "Entry", "Evaluation", "Position", "Receipt", "Registration",
            "RegistryAlert", "Rejection", "Standing", "SupplierIdentifier", "SupplierLink", "Target", "UTCDateTime"]
