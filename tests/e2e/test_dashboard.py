@@ -277,7 +277,7 @@ def test_at_1366_px_the_alerts_table_fits_its_page(site, browser):
 def test_axe_finds_nothing_serious_on_the_main_pages_in_either_language(site, browser):
     tools_or_skip(AXE)
     buyer = breaching_company(site)
-    found = [line for lang in ("id", "en") for path in ("/", f"/buyers/{buyer}", "/alerts")
+    found = [line for lang in ("id", "en") for path in ("/", f"/buyers/{buyer}", "/alerts", "/registri")
              for line in serious_axe_findings(browser, site, f"{path}?lang={lang}")]
     assert not found, "\n".join(found)
 
