@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up bench bench-reports bench-import chaos screenshots clean
+.PHONY: demo test up bench bench-reports bench-import bench-ingest chaos screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench-reports: $(STAMP)
 # Mapping rate and peak memory of `kuota import --dry-run` over a generated 1,000,000-record SPSE file.
 bench-import: $(STAMP)
 	$(BIN)/kuota bench-import --records 1000000
+
+# Records a second POST /api/v1/events acknowledges (100,000 purchases, batches of 500, 4 clients).
+bench-ingest: $(STAMP)
+	$(BIN)/kuota bench-ingest --records 100000 --batch 500 --clients 4
 
 # The fault suite at full size (100,000 events per scenario, 10 kills, 20 s database outage).
 chaos: $(STAMP)

@@ -54,16 +54,30 @@ def _refused(shown: str, problem: str) -> str:
 
 
 def _masked(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    return _mask(url.render_as_string(hide_password=True))
 
 
 def _mask(text: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
+    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    return re.sub(r"([?&]password=)[^&\s]*", r"\1***", text)  # libpq also takes it as a parameter
 
 
 def shown(url: str) -> str:
     """A database URL fit for a log line or a message: its password replaced by `***`."""
     return _mask(url)
+
+
+def with_tls(url: str, sslmode: str = "", sslrootcert: str | Path | None = None) -> str:
+    """`url` with libpq's TLS parameters (`sslmode`, `sslrootcert`) set when given; psycopg receives
+    the URL's query as connection parameters. A SQLite URL (a local file) is returned unchanged."""
+    extra = {name: str(value) for name, value in (("sslmode", sslmode), ("sslrootcert", sslrootcert)) if value}
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url  # ledger_url() says what is wrong with it
+    if not extra or parsed.get_backend_name() not in ("postgres", "postgresql"):
+        return url
+    return parsed.update_query_dict(extra).render_as_string(hide_password=False)
 
 
 def make_engine(url: str, *, writer: bool = False, **kwargs) -> Engine:
@@ -138,6 +152,9 @@ def _unavailable(url: URL, exc: Exception) -> str:
     if url.get_backend_name() == "sqlite":
         return f"cannot open the SQLite ledger {url.database}: {reason}; check KUOTA_DATA_DIR or KUOTA_DATABASE_URL"
     where = f"{url.host or url.query.get('host')}:{url.port or 5432}"
+    if any(word in reason.lower() for word in ("ssl", "certificate", "tls")):
+        return (f"no TLS connection to PostgreSQL at {where} ({_masked(url)}): {reason}; check KUOTA_DATABASE_SSLMODE "
+                f"and KUOTA_DATABASE_SSLROOTCERT, and that the server has TLS on")
     if any(word in reason.lower() for word in _SILENT):
         return (f"nothing answered at {where} ({_masked(url)}): {reason}; start PostgreSQL there or set "
                 f"KUOTA_DATABASE_URL")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from streams.errors import ExitCode, ending, traceback_wanted
+from streams.officers.access_commands import access_log, keys_app, users_app
 from streams.officers.commands import (BUYER, FORMAT, LANG, OUTPUT, PROGRAM, STATUS, registry_app, report_app,
                                        report_overview)
 from streams.officers.commands import show_report as _report
@@ -114,6 +115,9 @@ def demo(purchases: int = typer.Option(40_000, help="purchase records to generat
 app.add_typer(report_app, name="report")
 app.add_typer(registry_app, name="registry")
 app.command("compliance")(report_overview)
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.command("access-log")(access_log)
 
 
 targets_app = typer.Typer(help="Programs and budgets on kuota.targets.v1 / program dan pagu.", no_args_is_help=True)
@@ -145,16 +149,15 @@ def alerts(program: str | None = PROGRAM, buyer: str | None = BUYER, status: str
 
 @app.command()
 def audit() -> None:
-    """Check the books: every record accounted for, positions equal to a recount of entries."""
+    """Check the books: every record and journaled event accounted for, positions equal to a recount."""
     from ledger.books.audit import audit as check
     from ledger.db import session_for
-    from streams.kafka.manifest import gaps
     from streams.officers.terminal import print_audit
 
     settings = Settings()
     with session_for(settings.ledger_url) as session:
-        report, missing = check(session), gaps(settings.data_dir, session)
-    raise typer.Exit(print_audit(console, report, missing))
+        report = check(session)
+    raise typer.Exit(print_audit(console, report))
 
 
 @app.command()
@@ -200,9 +203,25 @@ def bench_import(records: int = typer.Option(1_000_000, help="records in the gen
     run(console, records=records)
 
 
+@app.command("bench-ingest")
+def bench_ingest(records: int = typer.Option(100_000, min=1, help="purchases to post"),
+                 batch: int = typer.Option(500, min=1, max=10_000, help="records a request"),
+                 clients: int = typer.Option(4, min=1, max=64, help="concurrent clients"),
+                 database_url: str | None = typer.Option(None, help="PostgreSQL for a scratch ledger; default SQLite"),
+                 json: Path | None = typer.Option(None, "--json", help="write the figures to this file")) -> None:
+    """Records a second `POST /api/v1/events` acknowledges (committed to the journal), and its latency."""
+    from streams.tools.bench_ingest import run
+
+    run(console, records=records, batch=batch, clients=clients, database_url=database_url, json_path=json)
+
+
 def main() -> None:
     """`kuota`: an error ends in one line on stderr and the exit status its class names (`ExitCode`);
-    click's own usage errors keep theirs (2). KUOTA_LOG_LEVEL=debug adds the traceback."""
+    click's own usage errors keep theirs (2). KUOTA_LOG_LEVEL=debug adds the traceback. Passwords and
+    keys are masked in every log line and in the error (streams/processes.py)."""
+    from streams.processes import protect_secrets
+
+    secrets = protect_secrets()
     try:
         app()
     except KeyboardInterrupt:
@@ -210,6 +229,7 @@ def main() -> None:
     except Exception as exc:
         label, message, code = ending(exc)
         if traceback_wanted():
-            traceback.print_exception(exc)
-        err.print(Text.assemble(("kuota: ", "bold red"), f"{label}: {message}"), soft_wrap=True, highlight=False)
+            sys.stderr.write(secrets.mask("".join(traceback.format_exception(exc))))
+        err.print(Text.assemble(("kuota: ", "bold red"), f"{label}: {secrets.mask(message)}"), soft_wrap=True,
+                  highlight=False)
         sys.exit(code)

@@ -4,7 +4,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +14,27 @@ class Settings(BaseSettings):
 
     broker: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,host:port]")
     embedded_broker: bool = Field(True, description="start the embedded broker when `broker` is on loopback")
+    # Production transport security (streams/kafka/security.py, ledger/db.py); the defaults change nothing.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="how every Kafka client of kuota talks to the broker: PLAINTEXT, SSL (TLS), "
+                                 "SASL_PLAINTEXT or SASL_SSL (a user and password over TLS)")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = Field(
+        "SCRAM-SHA-256", description="SASL mechanism when the protocol is SASL_*: SCRAM-SHA-256, SCRAM-SHA-512 "
+                                     "or PLAIN (PLAIN sends the password itself: only over SASL_SSL)")
+    kafka_sasl_username: str = Field("", description="kuota's SASL user on the broker")
+    kafka_sasl_password: SecretStr = Field(SecretStr(""), description="kuota's SASL password; never logged or shown")
+    kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA that signed the broker's certificate; "
+                                                            "default the system's trusted CAs")
+    kafka_ssl_certfile: Path | None = Field(None, description="PEM client certificate, when the broker asks for one "
+                                                              "(mutual TLS)")
+    kafka_ssl_keyfile: Path | None = Field(None, description="PEM private key of kafka_ssl_certfile")
+    kafka_ssl_check_hostname: bool = Field(True, description="check that the broker's certificate names the host "
+                                                             "kuota connects to")
+    database_sslmode: Literal["", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = Field(
+        "", description="PostgreSQL TLS (libpq sslmode): require encrypts, verify-full also checks the server's "
+                        "certificate and name; empty leaves it to the URL (libpq's default: prefer)")
+    database_sslrootcert: Path | None = Field(None, description="PEM file of the CA that signed PostgreSQL's "
+                                                                "certificate, for verify-ca and verify-full")
     database_url: str = Field("", description="SQLAlchemy URL; default a SQLite file in data_dir")
     data_dir: Path = Field(Path("kuota-data"), description="where the SQLite ledger and logs live")
     partitions: int = Field(4, ge=1, description="partitions of the input topics")
@@ -42,10 +63,19 @@ class Settings(BaseSettings):
     split_caps: dict[str, int] = Field({"toko_daring": 50_000_000, "pengadaan_langsung": 200_000_000},
                                        description="per channel, the cap (rupiah) that same-day purchases from one "
                                                    "supplier adding up past it may be split to stay under (JSON)")
+    key_rate: float = Field(20.0, gt=0, description="requests a second one API key may make on average (429 past it)")
+    key_burst: int = Field(40, ge=1, description="requests one API key may make at once before key_rate applies")
+    drain_seconds: float = Field(30.0, ge=0, description="on Ctrl-C, how long `kuota up` lets its worker book what "
+                                                         "is already in the topics and the journal before stopping")
 
     @property
     def ledger_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'kuota.db').resolve()}"
+        url = self.database_url or f"sqlite:///{(self.data_dir / 'kuota.db').resolve()}"
+        if not (self.database_sslmode or self.database_sslrootcert):
+            return url
+        from ledger.db import with_tls  # only a TLS deployment pays for importing the database layer here
+
+        return with_tls(url, self.database_sslmode, self.database_sslrootcert)
 
     def topic(self, name: str) -> str:
         """The full name of a contract topic in this deployment."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ledger.rules.eligibility import class_on
 from ledger.rules.states import Version, entry_standing, in_force
 from ledger.books.intake import APPLIED, DUPLICATE, REJECTED
+from ledger.books.journal import JournalCounts, journal_counts
 from ledger.models import Entry, Position, Receipt, Registration, Rejection, SupplierLink
 from ledger.books.registry import load_histories
 
@@ -20,6 +21,8 @@ class AuditReport:
     problems: list[str] = field(default_factory=list)
     entries: int = 0
     positions_checked: int = 0
+    journal: JournalCounts | None = None
+    applied_twice: int = 0  # event ids with more than one applied receipt
 
     @property
     def ok(self) -> bool:
@@ -30,8 +33,25 @@ def audit(session: Session) -> AuditReport:
     """Run every check; problems are returned as readable sentences, none is raised."""
     report = AuditReport()
     _accounting(session, report)
+    _journal(session, report)
     _positions(session, report)
     return report
+
+
+def _journal(session: Session, report: AuditReport) -> None:
+    """Every journaled event booked, rejected or in flight (sent, or waiting for the relay), and
+    none applied twice. In flight is no problem while a worker runs."""
+    report.journal = counts = journal_counts(session)
+    if not counts.consistent:
+        unknown = counts.journaled - counts.booked - counts.rejected - counts.in_flight
+        report.problems.append(f"journal: {counts.journaled} events journaled but {counts.booked} booked + "
+                               f"{counts.rejected} rejected + {counts.in_flight} in flight; {unknown} have "
+                               f"receipts with no known outcome")
+    twice = (select(Receipt.event_id).where(Receipt.outcome == APPLIED, Receipt.event_id.is_not(None))
+             .group_by(Receipt.event_id).having(func.count() > 1).subquery())
+    report.applied_twice = session.scalar(select(func.count()).select_from(twice)) or 0
+    if report.applied_twice:
+        report.problems.append(f"{report.applied_twice} event ids applied more than once")
 
 
 def _accounting(session: Session, report: AuditReport) -> None:
@@ -91,8 +111,3 @@ def _versions_in_force(entries) -> dict[tuple[str, str], Version]:
         if e.kind == "purchase" and e.source_system is not None:
             versions[(e.source_system, e.source_key)].append(Version(e.source_version, e.id, e.state))
     return {source: in_force(found) for source, found in versions.items()}
-
-
-def received_event_ids(session: Session) -> set[tuple[str, str]]:
-    """(topic, event id) of every record the ledger has a receipt for, whatever its outcome."""
-    return set(session.execute(select(Receipt.topic, Receipt.event_id).where(Receipt.event_id.is_not(None))))

@@ -76,7 +76,7 @@ class ApiKey(Base):
     key_id: Mapped[str] = mapped_column(String(32), unique=True)  # the public part of the key
     secret_hash: Mapped[str] = mapped_column(String(200))
     buyer_id: Mapped[str | None] = mapped_column(String(64))
-    registry: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    for_registry: Mapped[bool] = mapped_column("registry", Boolean, default=False, server_default="0")
     scopes: Mapped[str] = mapped_column(String(64))  # comma-separated: ingest, read
     label: Mapped[str | None] = mapped_column(String(200))
     expires_on: Mapped[date | None] = mapped_column(Date)

@@ -1,5 +1,6 @@
 """`kuota import`: records where they already live, mapped to contract events and sent to the
-topics the worker consumes, like `kuota emit`; nothing bypasses the stream.
+topics the worker consumes, like `kuota emit`: journaled first, then sent; nothing bypasses the
+stream.
 
 Per file: the format from its first record (or `--format`); the records streamed one at a time;
 each mapped by its format and every event validated by `schemas.decode.decode`, the function the
@@ -11,14 +12,12 @@ copies check), never with its size. One bad record never stops the rest.
 
 import hashlib
 import json
-from collections import deque
 from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
 import ijson
 import orjson
-from kafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -30,13 +29,12 @@ from streams.importers import satker
 from streams.importers.base import Context, Format, NotImported
 from streams.importers.detect import ImportFileError, choose
 from streams.importers.summary import FileSummary, Rejects, print_summary
-from streams.kafka import manifest
-from streams.kafka.producer import make_producer
-from streams.kafka.topics import ensure_topics
+from ledger.books.journal import Item
+from ledger.rules.fingerprint import fingerprint
+from streams.kafka.relay import CONFLICTING, KEPT, MAX_RECORD, TOO_LARGE, JournalSender, Outcome
 from streams.settings import Settings
 
 TOPIC_OF: dict[str, tuple[str, str]] = {ev: (t.name, t.decoder) for t in TOPICS if t.decoder for ev in t.events}
-IN_FLIGHT = 5_000  # deliveries awaited before more are sent: memory stays flat on a large file
 
 
 def import_files(settings: Settings, paths: list[Path], *, forced: str | None = None, dry_run: bool = False,
@@ -127,7 +125,7 @@ def take(position: int, record, fmt: Format, ctx: Context, seen: dict, summary: 
     for topic, event, decoded, raw, key, content in news:
         seen[key] = content << 40 | position
         if sender is not None:
-            sender.send(topic, _key(decoded), raw, position, decoded.event_id)
+            sender.send(topic, _key(decoded), raw, position, decoded)
         summary.sent(event)
     summary.imported += 1
     return None
@@ -148,48 +146,37 @@ def _digest(data: bytes) -> int:
 
 
 class Sender:
-    """A kafka-python producer that keeps at most IN_FLIGHT deliveries unanswered and lists every
-    delivery that failed with its record's position."""
+    """Journals, then sends, each event (streams/kafka/relay.py) and lists, with its record's
+    position, every event not accepted: one the journal holds with other content, or one too
+    large to send. What the broker did not acknowledge stays journaled for the worker's relay."""
 
     def __init__(self, settings: Settings):
-        self.settings = settings
-        self.epoch = ensure_topics(settings)
-        self.producer = make_producer(settings, client_id="kuota-import")
-        self.pending: deque = deque()
+        self.journal = JournalSender(settings, source="import", client_id="kuota-import")
         self.failed: list[dict] = []
-        self.sent: dict[str, list[str]] = {}
+        self.kept = 0  # journaled, not sent: the broker stopped answering
 
-    def send(self, topic: str, key: bytes, value: bytes, position: int, event_id: str) -> None:
-        full = self.settings.topic(topic)
-        self.sent.setdefault(full, []).append(event_id)
-        try:
-            future = self.producer.send(full, key=key, value=value)
-        except KafkaError as exc:
-            self.failed.append({"position": position, "event_id": event_id, "error": f"{type(exc).__name__}: {exc}"})
-            return
-        self.pending.append((future, position, event_id))
-        while len(self.pending) > IN_FLIGHT:
-            self._settle(self.pending.popleft())
+    def send(self, topic: str, key: bytes, value: bytes, position: int, event) -> None:
+        item = Item(event.event_id, fingerprint(event), topic, key.decode() or None, value)
+        self._settle(self.journal.add(position, item))
 
     def finish(self, path: str) -> list[dict]:
-        self.producer.flush()
-        while self.pending:
-            self._settle(self.pending.popleft())
+        self._settle(self.journal.flush())
         failed, self.failed = self.failed, []
-        # `kuota audit` names events the broker took but the ledger never received.
-        manifest.write(self.settings.data_dir, Path(path), self.epoch, self.sent, len(failed))
-        self.sent = {}
         return failed
 
-    def _settle(self, item) -> None:
-        future, position, event_id = item
-        try:
-            future.get(timeout=60)
-        except Exception as exc:  # each failure is listed with its record; none is hidden
-            self.failed.append({"position": position, "event_id": event_id, "error": f"{type(exc).__name__}: {exc}"})
+    def _settle(self, outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            self.kept += o.status == KEPT
+            if o.status == CONFLICTING:
+                error = "conflicting_duplicate: accepted before with other content; send it under a new event_id"
+            elif o.status == TOO_LARGE:
+                error = f"{len(o.item.value):,} bytes, over the size limit ({MAX_RECORD:,} bytes a record)"
+            else:
+                continue
+            self.failed.append({"position": o.tag, "event_id": o.item.event_id, "error": error})
 
     def close(self) -> None:
-        self.producer.close()
+        self.journal.close()
 
 
 class Counted:

@@ -11,7 +11,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from streams.errors import BrokerBinaryMissing, BrokerUnavailable
+from streams.errors import BrokerBinaryMissing, BrokerUnavailable, UsageError
 from streams.processes import tied
 
 log = logging.getLogger("kuota.broker")
@@ -118,6 +118,10 @@ def broker_for(settings):
     """The broker the settings name: the embedded one when it is loopback and nothing answers there."""
     host, port = split(settings.bootstrap[0])
     if settings.embedded_broker and host in LOOPBACK and not answers(host, port):
+        if settings.kafka_security_protocol != "PLAINTEXT":
+            raise UsageError(f"the embedded broker speaks PLAINTEXT only, not KUOTA_KAFKA_SECURITY_PROTOCOL="
+                             f"{settings.kafka_security_protocol}: set KUOTA_BROKER to your Kafka broker and "
+                             "KUOTA_EMBEDDED_BROKER=false")
         with EmbeddedBroker(settings.bootstrap[0], settings.data_dir / "broker.log") as broker:
             yield broker
     else:

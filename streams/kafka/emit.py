@@ -1,4 +1,4 @@
-"""`kuota emit`: JSON lines to the right topic, each validated first."""
+"""`kuota emit`: JSON lines to the right topic, each validated and journaled first."""
 
 import codecs
 from dataclasses import dataclass, field
@@ -12,8 +12,10 @@ from rich.markup import escape
 from schemas.decode import Invalid, decode
 from schemas.topics import DECODER_OF, PURCHASES, TOPIC_OF_EVENT
 from streams.errors import UsageError
-from streams.kafka import manifest
+from ledger.books.journal import Item
+from ledger.rules.fingerprint import fingerprint
 from streams.kafka.producer import MAX_REQUEST, make_producer
+from streams.kafka.relay import CONFLICTING, DUPLICATE, KEPT, MAX_RECORD, SENT, JournalSender, Outcome
 from streams.kafka.topics import ensure_topics
 from streams.settings import Settings
 
@@ -23,11 +25,31 @@ JSON_LINES = "kuota emit takes JSON lines: UTF-8 text, one event per line"
 class EmitFileError(UsageError):
     label = "berkas tidak dapat dikirim / file cannot be sent"
 
+
 @dataclass
 class EmitSummary:
-    sent: dict[str, int] = field(default_factory=dict)
+    sent: dict[str, int] = field(default_factory=dict)  # journaled and acknowledged by the broker
     invalid: list[tuple[int, str]] = field(default_factory=list)  # (line number, why)
-    failed: list[tuple[int, str]] = field(default_factory=list)  # broker refused
+    failed: list[tuple[int, str]] = field(default_factory=list)  # not accepted: too large, or refused
+    duplicate: int = 0  # journaled before (an earlier emit or ingest): not sent again
+    kept: int = 0  # journaled, not sent: the broker stopped answering; a worker's relay sends them
+    broker_gone: str | None = None
+
+    def count(self, outcomes: list[Outcome], settings: Settings) -> None:
+        for o in outcomes:
+            if o.status == SENT:
+                topic = settings.topic(o.item.topic)
+                self.sent[topic] = self.sent.get(topic, 0) + 1
+            elif o.status == DUPLICATE:
+                self.duplicate += 1
+            elif o.status == KEPT:
+                self.kept += 1
+            elif o.status == CONFLICTING:
+                self.invalid.append((o.tag, f"conflicting_duplicate: event {o.item.event_id} was accepted before "
+                                            f"with other content; not sent (send it under a new event_id)"))
+            else:
+                self.failed.append((o.tag, f"{len(o.item.value):,} bytes, over the size limit ({MAX_RECORD:,} "
+                                           f"bytes a record); not accepted"))
 
 
 def route(raw: bytes, buyers: dict[str, str], validate: bool) -> tuple[str, bytes, str | None]:
@@ -77,41 +99,59 @@ def check_file(path: Path) -> None:
 
 
 def emit_file(settings: Settings, path: Path, *, validate: bool = True) -> EmitSummary:
+    """Each valid line journaled, a chunk at a time, before it is sent (streams/kafka/relay.py);
+    with `validate` off every line is sent as is, unjournaled (to try the worker's rejections)."""
     check_file(path)
-    epoch = ensure_topics(settings)
+    if not validate:
+        return _send_as_is(settings, path)
+    sender = JournalSender(settings, source="emit", client_id="kuota-emit")
+    summary, buyers = EmitSummary(), {}
+    try:
+        for number, raw in _lines(path):
+            topic, key, _ = route(raw, buyers, False)
+            event = decode(DECODER_OF[topic], raw)
+            if isinstance(event, Invalid):
+                summary.invalid.append((number, f"{event.reason}: " + "; ".join(event.errors)))
+                continue
+            item = Item(event.event_id, fingerprint(event), topic, key.decode() or None, raw)
+            summary.count(sender.add(number, item), settings)
+        summary.count(sender.flush(), settings)
+    finally:
+        sender.close()
+    summary.broker_gone = sender.broker_gone
+    summary.invalid.sort()
+    return summary
+
+
+def _lines(path: Path):
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if raw := line.strip():
+                yield number, raw
+
+
+def _send_as_is(settings: Settings, path: Path) -> EmitSummary:
+    ensure_topics(settings)
     producer = make_producer(settings)
     summary, buyers, pending = EmitSummary(), {}, []
     try:
-        with path.open("rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                raw = line.strip()
-                if not raw:
-                    continue
-                topic, key, problem = route(raw, buyers, validate)
-                if problem:
-                    summary.invalid.append((number, problem))
-                    continue
-                topic = settings.topic(topic)
-                try:
-                    future = producer.send(topic, key=key or None, value=raw)
-                except MessageSizeTooLargeError as exc:  # refused before sending (over max_request_size)
-                    summary.failed.append((number, _not_sent(exc, len(raw))))
-                    continue
-                pending.append((number, topic, future, manifest.tracked_id(raw, validate), len(raw)))
+        for number, raw in _lines(path):
+            topic, key, _ = route(raw, buyers, False)
+            topic = settings.topic(topic)
+            try:
+                pending.append((number, topic, producer.send(topic, key=key or None, value=raw), len(raw)))
+            except MessageSizeTooLargeError as exc:  # refused before sending (over max_request_size)
+                summary.failed.append((number, _not_sent(exc, len(raw))))
         producer.flush()
     finally:
         producer.close()
-    emitted: dict[str, list[str]] = {}  # delivered or not: the ledger must receive each one
-    for number, topic, future, event_id, size in pending:
-        if event_id is not None:
-            emitted.setdefault(topic, []).append(event_id)
+    for number, topic, future, size in pending:
         try:
             future.get(timeout=30)
             summary.sent[topic] = summary.sent.get(topic, 0) + 1
         except Exception as exc:  # each failure is reported with its line; none is hidden
             summary.failed.append((number, _not_sent(exc, size)))
     summary.failed.sort()
-    manifest.write(settings.data_dir, path, epoch, emitted, len(summary.failed))  # `kuota audit` names gaps
     return summary
 
 
@@ -129,5 +169,11 @@ def print_summary(console: Console, summary: EmitSummary) -> None:
         console.print(f"[yellow]baris / line {number} tidak valid / invalid:[/] {escape(why)}")
     for number, why in summary.failed:
         console.print(f"[red]baris / line {number} gagal dikirim / not delivered:[/] {escape(why)}")
+    if summary.duplicate:
+        console.print(f"sudah diterima sebelumnya / accepted before: {summary.duplicate} (tidak dikirim ulang / "
+                      f"not sent again)")
+    if summary.kept:
+        console.print(f"[yellow]disimpan di jurnal, belum terkirim / journaled, not sent yet: {summary.kept}[/] "
+                      f"({escape(summary.broker_gone or '')}); worker mengirimnya / a running worker sends them")
     console.print(f"ringkasan / summary: {sum(summary.sent.values())} sent, {len(summary.invalid)} invalid, "
-                  f"{len(summary.failed)} failed")
+                  f"{len(summary.failed)} failed, {summary.duplicate} duplicate, {summary.kept} journaled unsent")

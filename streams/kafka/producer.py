@@ -4,6 +4,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from streams.errors import BrokerUnavailable
+from streams.kafka.security import kafka_client_options
 from streams.kafka.topics import WHAT_TO_DO
 from streams.settings import Settings
 
@@ -12,7 +13,8 @@ MAX_REQUEST = 2 * 1024**2  # above the ledger's 1 MB `too_large`, so such a reco
 
 def make_producer(settings: Settings, **overrides) -> KafkaProducer:
     options = dict(bootstrap_servers=settings.bootstrap, client_id="kuota-emit", acks="all",
-                   linger_ms=5, batch_size=256 * 1024, max_request_size=MAX_REQUEST, retries=10)
+                   linger_ms=5, batch_size=256 * 1024, max_request_size=MAX_REQUEST, retries=10,
+                   **kafka_client_options(settings, "kafka"))
     options.update(overrides)
     try:
         return KafkaProducer(**options)

@@ -4,6 +4,7 @@ something else does (kafka-python alone retries for half a minute and then says 
 
 import logging
 import socket
+import ssl
 import struct
 import time
 
@@ -13,6 +14,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from schemas.topics import TOPICS
 from streams.errors import BrokerUnavailable
+from streams.kafka.security import kafka_client_options, ssl_context
 from streams.settings import Settings
 
 log = logging.getLogger("kuota.topics")
@@ -21,6 +23,8 @@ NOTHING = "nothing answers at"
 WHAT_TO_DO = "start one with `kuota up` (or `kuota broker`), or set KUOTA_BROKER to a Kafka broker's host:port"
 # ApiVersions v0 (key 18), the request every Kafka client sends first and every broker answers.
 _API_VERSIONS, _CORRELATION, _CLIENT = 18, 0x6B756F74, b"kuota-probe"
+_ALSO = {False: "", True: ", KUOTA_KAFKA_SASL_MECHANISM and kuota's user and password (KUOTA_KAFKA_SASL_USERNAME, "
+                          "KUOTA_KAFKA_SASL_PASSWORD) on the broker"}
 
 
 def layout(settings: Settings) -> list[NewTopic]:
@@ -28,9 +32,10 @@ def layout(settings: Settings) -> list[NewTopic]:
                      topic_configs=COMPACTED if t.compacted else None) for t in TOPICS]
 
 
-def probe(address: str, timeout: float = 2.0) -> str | None:
+def probe(address: str, timeout: float = 2.0, tls: ssl.SSLContext | None = None) -> str | None:
     """None when a Kafka broker answers at `address` (host:port); otherwise what happened instead,
-    in words for the operator: nothing listens, or something that is not Kafka does."""
+    in words for the operator: nothing listens, or something that is not Kafka does. With `tls`
+    the request goes over TLS, as the clients' will (KUOTA_KAFKA_SECURITY_PROTOCOL=SSL, SASL_SSL)."""
     host, _, port = address.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
     try:
@@ -39,6 +44,13 @@ def probe(address: str, timeout: float = 2.0) -> str | None:
         return f"{address!r} is not host:port"
     except OSError as exc:
         return f"{NOTHING} {address} ({exc.strerror or exc})"
+    if tls is not None:
+        try:
+            conn = tls.wrap_socket(conn, server_hostname=host)
+        except (ssl.SSLError, ssl.CertificateError, OSError) as exc:
+            conn.close()
+            return (f"the TLS handshake with {address} failed ({getattr(exc, 'reason', None) or exc}); check "
+                    "KUOTA_KAFKA_SSL_CAFILE and KUOTA_KAFKA_SSL_CHECK_HOSTNAME, or that this listener speaks TLS")
     with conn:
         body = struct.pack(">hhih", _API_VERSIONS, 0, _CORRELATION, len(_CLIENT)) + _CLIENT
         try:
@@ -68,10 +80,11 @@ def reachable(settings: Settings, wait: float = 3.0) -> None:
     BrokerUnavailable saying what each address did instead. Where nothing listens, ask again for
     `wait` seconds (a broker may be starting); something that is not Kafka will not become one."""
     deadline = time.monotonic() + wait
+    tls = ssl_context(settings) if settings.kafka_security_protocol in ("SSL", "SASL_SSL") else None
     while True:
         problems = []
         for address in settings.bootstrap:
-            if (problem := probe(address)) is None:
+            if (problem := probe(address, tls=tls)) is None:
                 return
             problems.append(problem)
         starting = all(p.startswith(NOTHING) for p in problems)
@@ -82,16 +95,18 @@ def reachable(settings: Settings, wait: float = 3.0) -> None:
 
 def admin(settings: Settings, wait: float = 10.0) -> KafkaAdminClient:
     reachable(settings)
+    options = kafka_client_options(settings, "kafka")
+    sasl = settings.kafka_security_protocol.startswith("SASL_")
     deadline = time.monotonic() + wait
     while True:
         try:
             return KafkaAdminClient(bootstrap_servers=settings.bootstrap, client_id="kuota-admin",
-                                    request_timeout_ms=10_000)
+                                    request_timeout_ms=10_000, **options)
         except KafkaError as exc:
             if time.monotonic() > deadline:
                 # It spoke Kafka to the probe: the usual cause is an advertised listener this host cannot reach.
                 raise BrokerUnavailable(f"a Kafka broker answers at {settings.broker} but its client could not use "
-                                        f"it ({exc}); check the broker's advertised listeners") from exc
+                                        f"it ({exc}); check the broker's advertised listeners{_ALSO[sasl]}") from exc
             time.sleep(0.5)
 
 

@@ -18,7 +18,6 @@ from ledger.reports.scope import Scope
 from schemas.events import EARLIEST, LATEST
 from schemas.targets import target_key
 from streams.errors import ExitCode, UsageError
-from streams.kafka.manifest import Gap
 from streams.officers import reports
 from streams.officers.tables import Report, as_csv, as_json, as_table
 from streams.officers.words import WORDS
@@ -124,17 +123,18 @@ def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path 
         console.print(WORDS[lang if lang in WORDS else "id"][said])
 
 
-def print_audit(console: Console, report: AuditReport, gaps: list[Gap]) -> int:
-    for gap in gaps:  # records a broker acknowledged and lost before any worker received them
-        shown = ", ".join(gap.missing[:5]) + (", ..." if len(gap.missing) > 5 else "")
-        report.problems.append(f"gap: {gap.file}: emitted {gap.sent}, booked {gap.booked}, gap {len(gap.missing)} "
-                               f"event ids ({shown}) the ledger never received; unless workers are still "
-                               f"catching up, re-emit {gap.file} to close it")
+def print_audit(console: Console, report: AuditReport) -> int:
     table = Table("topic", "received", "applied", "duplicate", "rejected", title="kuota audit")
     for topic, c in sorted(report.by_topic.items()):
         table.add_row(topic, str(sum(c.values())), str(c["applied"]), str(c["duplicate"]), str(c["rejected"]))
     console.print(table)
     console.print(f"entries {report.entries}, positions checked {report.positions_checked}")
+    if (j := report.journal) is not None:
+        console.print(f"jurnal / journal: {j.journaled} diterima / accepted = {j.booked} dibukukan / booked + "
+                      f"{j.rejected} ditolak / rejected + {j.in_flight} dalam perjalanan / in flight")
+        if j.in_flight:
+            console.print(f"[yellow]{j.in_flight} dalam perjalanan / in flight[/]: worker yang berjalan mengirim dan "
+                          f"membukukannya / a running worker sends and books them (kuota up, kuota worker)")
     if report.ok:
         console.print("[green]AUDIT OK[/]: applied + duplicate + rejected = received; positions = recount of entries")
         return ExitCode.OK

@@ -120,18 +120,22 @@ REGISTRY_SECTIONS = ("profile", "duplicates", "expiring", "flags")
 
 
 def registry_sections(session: Session, *, today: date, region=None, within: int, score: int,
-                      caps: dict[str, int], year: int | None = None) -> dict:
+                      caps: dict[str, int], year: int | None = None, keep=None) -> dict:
     """The registry page: the profile, suspected duplicates, registrations ending within `within`
-    days of `today`, and the flags of `year` (today's by default)."""
+    days of `today`, and the flags of `year` (today's by default; with `keep`, those it keeps)."""
     return {"profile": registry.profile(session, region=region),
             "duplicates": duplicates(session, region=region, score=score),
             "expiring": registry.expiring(session, within=within, today=today, region=region),
-            "flags": registry.flags(session, year=year or today.year, caps=caps)}
+            "flags": _flags(session, year or today.year, caps, keep)}
+
+
+def _flags(session: Session, year: int, caps: dict[str, int], keep) -> list:
+    return [f for f in registry.flags(session, year=year, caps=caps) if keep is None or keep(f)]
 
 
 def registry_report(session: Session, section: str, *, lang: str, today: date, region=None, within: int,
-                    score: int, caps: dict[str, int], year: int | None = None) -> reports.Report:
-    """One section of the registry page as a report, for its downloads."""
+                    score: int, caps: dict[str, int], year: int | None = None, keep=None) -> reports.Report:
+    """One section of the registry page as a report, for its downloads (flags: those `keep` keeps)."""
     year = year or today.year
     filters = {"profile": {}, "duplicates": {"score": score}, "expiring": {"within": within, "today": today},
                "flags": {"year": year, "caps": caps}}[section]
@@ -143,4 +147,4 @@ def registry_report(session: Session, section: str, *, lang: str, today: date, r
     if section == "expiring":
         found = registry.expiring(session, within=within, today=today, region=region)
         return reports.expiring(found, lang=lang, about=about)
-    return reports.flags(registry.flags(session, year=year, caps=caps), lang=lang, about=about)
+    return reports.flags(_flags(session, year, caps, keep), lang=lang, about=about)

@@ -2,6 +2,8 @@
 dashboard's words, statuses, reasons, channels, supplier classes, kinds of buyer, report titles
 and column headings. "Nilai" is the grade only; money is "Jumlah" or named for what it is."""
 
+from streams.officers.access_words import ACCESS_HEADINGS, ACCESS_SAID  # noqa: F401 (people and keys)
+
 LANGS = ("id", "en")
 
 WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
@@ -129,6 +131,18 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
                       "(hampir) sama dalam satu kecamatan yang belum diputuskan petugas.",
                       "No suspected duplicates: every NIB and NPWP is stated by one supplier, and no (nearly) same "
                       "name in one kecamatan is left for an officer to settle."),
+    "login": ("Masuk", "Log in"), "logout": ("Keluar", "Log out"), "user_name": ("Nama pengguna", "User name"),
+    "password": ("Kata sandi", "Password"), "logged_in_as": ("Masuk sebagai", "Logged in as"),
+    "bad_credentials": ("Nama pengguna atau kata sandi salah.", "Wrong user name or password."),
+    "locked": ("Akun dikunci setelah terlalu banyak percobaan; coba lagi dalam {minutes} menit.",
+               "Account locked after too many attempts; try again in {minutes} minutes."),
+    "disabled": ("Akun ini dinonaktifkan; hubungi admin kuota.", "This account is disabled; ask a kuota admin."),
+    "form_expired": ("Formulir kedaluwarsa; muat ulang halaman dan coba lagi.",
+                     "The form expired; reload the page and try again."),
+    "access_log": ("Log akses", "Access log"), "actor": ("Pelaku", "Actor"), "action": ("Tindakan", "Action"),
+    "target": ("Sasaran", "Target"), "detail": ("Rincian", "Detail"), "at": ("Waktu", "Time"),
+    "role_admin": ("admin", "admin"), "role_officer": ("petugas", "officer"), "role_auditor": ("auditor", "auditor"),
+    "role_buyer": ("pembeli", "buyer"),
 }
 
 
@@ -248,6 +262,7 @@ HEADINGS = {
     "suspect": ("Dugaan", "Suspect"), "district": ("Kecamatan", "Kecamatan"),
     "evidence": ("Bukti", "Evidence"), "score": ("Skor kemiripan", "Similarity score"),
     "spend": ("Belanja tercatat", "Spend booked"),
+    **ACCESS_HEADINGS,  # `kuota keys list`, `kuota users list`, `kuota access-log`
 }
 
 

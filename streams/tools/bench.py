@@ -22,6 +22,7 @@ from ledger.reports.checks import receipts_on_topic
 from streams.kafka.broker import EmbeddedBroker
 from schemas.topics import PURCHASES, SUPPLIERS
 from streams.settings import Settings
+from streams.kafka.security import kafka_client_options
 from streams.kafka.topics import ensure_topics
 from streams.tools.procs import WorkerProcess, free_port, stop_all, worker_env
 
@@ -64,7 +65,7 @@ async def _produce(settings: Settings, topic: str, records) -> float:
     from aiokafka.partitioner import DefaultPartitioner
 
     producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=5,
-                                max_batch_size=512 * 1024)
+                                max_batch_size=512 * 1024, **kafka_client_options(settings, "aiokafka"))
     await producer.start()
     try:
         partitions = sorted(await producer.partitions_for(topic))
@@ -90,7 +91,8 @@ async def raw_consume_rate(settings: Settings, topic: str, expected: int) -> flo
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.broker, group_id=f"bench-raw-{uuid.uuid4().hex}",
-                                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024**2)
+                                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024**2,
+                                **kafka_client_options(settings, "aiokafka"))
     await consumer.start()
     try:
         n, first = 0, None

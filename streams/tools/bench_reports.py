@@ -26,6 +26,7 @@ from streams.settings import Settings
 from streams.tools.bench import ledger_url, synthetic
 from streams.tools.demo import PROGRAM_FILES
 from streams.tools.procs import free_port
+from streams.tools.signin import COOKIE, admin_session
 from streams.web.app import create_api
 
 BATCH = 5000
@@ -115,7 +116,8 @@ def _http_median_ms(url: str, repeat: int) -> float | None:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        with admin_session(url, "bench-reports") as token, httpx.Client(
+                base_url=f"http://127.0.0.1:{port}", cookies={COOKIE: token}, timeout=30) as client:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:

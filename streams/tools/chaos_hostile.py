@@ -12,6 +12,7 @@ from ledger.db import migrate
 from ledger.reports.checks import reading, rejections_by_place
 from schemas.topics import PURCHASES, REJECTED, SUPPLIERS
 from streams.kafka.producer import make_producer
+from streams.kafka.security import kafka_client_options
 from streams.kafka.topics import ensure_topics
 from streams.tools import hostile as catalogue
 from streams.tools.faults import Stage, figures, received
@@ -82,7 +83,8 @@ def _send(producer, settings, cases) -> dict:
 def _read_rejected(settings, expected: int) -> dict:
     consumer = KafkaConsumer(settings.topic(REJECTED), bootstrap_servers=settings.bootstrap, group_id=None,
                              auto_offset_reset="earliest", consumer_timeout_ms=1000,
-                             max_partition_fetch_bytes=4 * 1024**2, fetch_max_bytes=64 * 1024**2)
+                             max_partition_fetch_bytes=4 * 1024**2, fetch_max_bytes=64 * 1024**2,
+                             **kafka_client_options(settings, "kafka"))
     found: dict = {}
     try:
         deadline = time.monotonic() + 120

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from ledger.books.audit import audit
-from ledger.db import make_engine, migrate
+from ledger.db import make_engine, migrate, shown
 from ledger.reports.checks import (alerts_raised, last_received_at, receipts_by_topic,
                                    rejected_reasons)
 from ledger.reports.scope import Scope
@@ -27,9 +27,12 @@ from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.producer import make_producer
 from streams.kafka.targets_files import apply_targets
 from streams.kafka.topics import ensure_topics
+from streams.officers.access_commands import first_admin, login_words
+from streams.officers.words import ACCESS_SAID as SAID
 from streams.settings import Settings
 from streams.tools.demo_data import DemoData, generate
 from streams.tools.procs import WorkerProcess, free_port, worker_env
+from streams.web.serve import url as serve_url
 
 TOP = 10
 PROGRAM_DIR = Path(__file__).resolve().parents[2] / "examples" / "programs"
@@ -60,6 +63,7 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
                                        "database_url": url, "data_dir": demo_dir})
     try:
         migrate(url)
+        password = first_admin(url, console, announce=False)  # told with the other ways to look, at the end
         ensure_topics(settings)
         worker = _start_worker(settings)
         try:
@@ -82,10 +86,14 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
         if broker:
             broker.stop()
     ok = _summary(url, console, data)
+    url = shown(url)  # printed below for the operator to copy, with any password masked
     console.print(f"selesai dalam / done in {time.monotonic() - started:.1f}s. Ledger: {url}")
     kuota = _command()
     console.print(f"lihat lagi / look again: KUOTA_DATABASE_URL={url} {kuota} report overview")
     console.print(f"periksa / check the books: KUOTA_DATABASE_URL={url} {kuota} audit")
+    console.print(SAID["dashboard_at"].format(command=f"KUOTA_DATABASE_URL={url} {kuota} serve", url=serve_url(base)),
+                  markup=False, highlight=False, soft_wrap=True)
+    console.print(login_words(password), markup=False, highlight=False, soft_wrap=True)
     return 0 if ok else 1
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from streams.settings import Settings
 from streams.tools.procs import serving
+from streams.tools.signin import COOKIE, admin_session
 from streams.web.app import create_api
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -34,9 +35,11 @@ def demo_ledger(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'demo' / 'kuota.db'}"
 
 
-def pages(site: str) -> dict[str, str]:
+def pages(site: str, token: str) -> dict[str, str]:
     """The pages shown: the overview, the buyer furthest below a share program's line, the alerts."""
-    with urllib.request.urlopen(f"{site}/api/compliance?status=breach&limit=1000", timeout=120) as r:
+    asked = urllib.request.Request(f"{site}/api/compliance?status=breach&limit=1000",
+                                   headers={"Cookie": f"{COOKIE}={token}"})
+    with urllib.request.urlopen(asked, timeout=120) as r:
         lines = [x for x in json.load(r)["items"] if x["buyer_id"] != "*" and x["share_bp"] is not None]
     buyer = min(lines, key=lambda x: x["share_bp"])["buyer_id"] if lines else None
     return {"overview": "/", **({"buyer": f"/buyers/{buyer}"} if buyer else {}), "alerts": "/alerts"}
@@ -69,12 +72,14 @@ def shoot(driver, url: str, width: int, path: Path) -> None:
     driver.save_screenshot(str(path))
 
 
-def take(site: str, out: Path) -> list[Path]:
+def take(site: str, out: Path, token: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     driver = browser()
     taken = []
     try:
-        for name, path in pages(site).items():
+        driver.get(f"{site}/login")  # a cookie is set on a page of its site
+        driver.add_cookie({"name": COOKIE, "value": token, "path": "/"})
+        for name, path in pages(site, token).items():
             for width in SIZES:
                 for lang in LANGS:
                     target = out / f"{name}-{width}-{lang}.png"
@@ -96,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="kuota-screenshots-") as scratch:
         url = args.database_url or demo_ledger(Path(scratch))
-        with serving(create_api(Settings(database_url=url)), "the dashboard") as site:
-            for path in take(site, args.out):
+        with serving(create_api(Settings(database_url=url)), "the dashboard") as site, \
+                admin_session(url, "screenshots") as token:
+            for path in take(site, args.out, token):
                 print(f"screenshot: {path}")
     return 0
 

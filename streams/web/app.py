@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -26,8 +25,13 @@ from streams.officers.tables import Report, as_csv
 from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
 from streams.web import responses as m
+from streams.web.auth import REFUSALS, Reading, install
 from streams.web.dashboard import WIB, registry_settings, router
+from streams.web.hardening import harden
+from streams.web.ingest import ingest_router
+from streams.web.login import router as login_router
 from streams.web.probes import Probes
+from streams.web.sight import Sight, logged, reads_one_buyer
 
 Program = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$", description="a program_id")]
 Period = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
@@ -40,6 +44,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows skipped")]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download of every matching row")]
 Lang = Annotated[Literal["id", "en"], Query(description="language of a download's headings")]
 Year = Annotated[int | None, Query(ge=1900, le=2999, description="a fiscal year")]
+DOWNLOADS = REFUSALS | {200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}}
 STATIC = Path(__file__).parent / "static"
 # Swagger UI 5 (Apache-2.0) as the PyPI package fastapi-offline ships it: `/docs` works with no network.
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
@@ -76,6 +81,13 @@ def create_api(settings: Settings) -> FastAPI:
             yield s
 
     Db = Annotated[Session, Depends(session)]
+    install(api, engine, settings)
+
+    def note(request: Request, who, buyer: str | None, fmt: str = "json") -> None:
+        """The access log: every download, and every read of one buyer's data."""
+        one = reads_one_buyer(who, buyer)
+        if fmt != "json" or one is not None:
+            logged(engine, request, who, "read" if fmt == "json" else "download", one)
 
     @api.exception_handler(SQLAlchemyError)
     async def _unavailable(request: Request, exc: SQLAlchemyError):
@@ -98,18 +110,22 @@ def create_api(settings: Settings) -> FastAPI:
                                      "/metrics only from loopback or a network in KUOTA_METRICS_ALLOW")
         return Response(probes.metrics(), media_type=CONTENT_TYPE_LATEST)
 
-    @api.get("/api/programs", response_model=m.Programs, tags=["api"])
-    def programs(db: Db, as_of: AsOf):
-        rows = officers.programs(Scope(db, as_of))
+    @api.get("/api/programs", response_model=m.Programs, tags=["api"], responses=REFUSALS)
+    def programs(db: Db, who: Reading, as_of: AsOf):
+        scope = Scope(db, as_of)
+        rows = Sight(who, scope).programs(officers.programs(scope))
         return {"total": len(rows), "items": rows}
 
-    @api.get("/api/compliance", response_model=m.Compliance, tags=["api"],
-             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
-    def compliance(db: Db, program: Program = None, period: Period = None, region: Region = None,
-                   buyer: BuyerId = None, status: Status = None, as_of: AsOf = None, limit: Limit = 100,
-                   offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
+    @api.get("/api/compliance", response_model=m.Compliance, tags=["api"], responses=DOWNLOADS)
+    def compliance(request: Request, db: Db, who: Reading, program: Program = None, period: Period = None,
+                   region: Region = None, buyer: BuyerId = None, status: Status = None, as_of: AsOf = None,
+                   limit: Limit = 100, offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
         scope = Scope(db, as_of)
-        lines = overview(scope, program=program, period=period, region=region, buyer=buyer, status=status)
+        sight = Sight(who, scope)
+        sight.own_buyer(buyer)
+        lines = [x for x in overview(scope, program=program, period=period, region=region, buyer=buyer,
+                                     status=status) if sight.line(x.buyer_id, x.region, x.program_id)]
+        note(request, who, buyer, format)
         if format != "json":
             about = _about(db, lang, as_of, program=program, period=period, region=region, buyer=buyer,
                            status=status)
@@ -119,11 +135,14 @@ def create_api(settings: Settings) -> FastAPI:
         return {"total": part.total, "limit": limit, "offset": offset, "totals": officers.totals(rows),
                 "items": part.items}
 
-    @api.get("/api/alerts", response_model=m.Alerts, tags=["api"],
-             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
-    def alerts(db: Db, program: Program = None, buyer: BuyerId = None, status: Status = None,
-               limit: Limit = 100, offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
-        rows = officers.alerts(db, program=program, buyer=buyer, status=status)
+    @api.get("/api/alerts", response_model=m.Alerts, tags=["api"], responses=DOWNLOADS)
+    def alerts(request: Request, db: Db, who: Reading, program: Program = None, buyer: BuyerId = None,
+               status: Status = None, limit: Limit = 100, offset: Offset = 0, format: Format = "json",
+               lang: Lang = "id"):
+        sight = Sight(who, Scope(db))
+        sight.own_buyer(buyer)
+        rows = [r for r in officers.alerts(db, program=program, buyer=buyer, status=status) if sight.alert(r)]
+        note(request, who, buyer, format)
         if format != "json":
             about = _about(db, lang, None, program=program, buyer=buyer, status=status)
             return _download(format, "peringatan", reports.alerts(rows, lang=lang, about=about), lang)
@@ -131,63 +150,81 @@ def create_api(settings: Settings) -> FastAPI:
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
     @api.get("/api/buyers/{buyer_id}", response_model=m.BuyerPage, tags=["api"],
-             responses={404: {"description": "unknown buyer"}})
-    def buyer(db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)], period: Period = None,
-              as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
+             responses=REFUSALS | {404: {"description": "unknown buyer (to those who see every buyer)"}})
+    def buyer(request: Request, db: Db, who: Reading, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)],
+              period: Period = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
         scope = Scope(db, as_of)
+        Sight(who, scope).own_buyer(buyer_id)  # before anything is read: 403 whether or not it exists
+        note(request, who, buyer_id)
         detail = officers.buyer_detail(scope, buyer_id, period=period, limit=limit, offset=offset)
         if detail is None:
             raise HTTPException(404, f"pembeli tidak dikenal / unknown buyer: {buyer_id}")
         return detail | {"trend": officers.trend(scope, buyer=buyer_id),
                          "programs": officers.program_trend(scope, buyer_id)}
 
-    @api.get("/api/suppliers", response_model=m.Suppliers, tags=["api"])
-    def suppliers(db: Db, program: Program = None, region: Region = None,
+    @api.get("/api/suppliers", response_model=m.Suppliers, tags=["api"], responses=REFUSALS)
+    def suppliers(db: Db, who: Reading, program: Program = None, region: Region = None,
                   scale: Annotated[Literal["mikro", "kecil", "menengah", "besar"] | None, Query()] = None,
                   as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
-        rows = officers.suppliers(Scope(db, as_of), program=program, region=region, scale=scale)
+        scope = Scope(db, as_of)
+        region = Sight(who, scope).region(region)  # officers: suppliers of their region; buyers: none
+        rows = officers.suppliers(scope, program=program, region=region, scale=scale)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
-    @api.get("/api/trend", response_model=m.Trend, tags=["api"])
-    def trend(db: Db, buyer: BuyerId = None, program: Program = None, as_of: AsOf = None,
-              limit: Limit = 100, offset: Offset = 0):
-        part = officers.page(officers.trend(Scope(db, as_of), buyer=buyer, program=program), limit, offset)
+    @api.get("/api/trend", response_model=m.Trend, tags=["api"], responses=REFUSALS)
+    def trend(request: Request, db: Db, who: Reading, buyer: BuyerId = None, program: Program = None,
+              as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0):
+        scope = Scope(db, as_of)
+        sight = Sight(who, scope)
+        sight.own_buyer(buyer)
+        rows = [r for r in officers.trend(scope, buyer=buyer, program=program)
+                if sight.line(r["buyer_id"], _region(scope, r["buyer_id"]), program)]
+        note(request, who, buyer)
+        part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
-    @api.get("/api/allocation", response_model=m.Allocation, tags=["api"],
-             responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
-    def allocation(db: Db, year: Year = None, buyer: BuyerId = None, as_of: AsOf = None, limit: Limit = 100,
-                   offset: Offset = 0, format: Format = "json", lang: Lang = "id"):
-        rows = officers.allocation(Scope(db, as_of), year=year, buyer=buyer)
+    @api.get("/api/allocation", response_model=m.Allocation, tags=["api"], responses=DOWNLOADS)
+    def allocation(request: Request, db: Db, who: Reading, year: Year = None, buyer: BuyerId = None,
+                   as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0, format: Format = "json",
+                   lang: Lang = "id"):
+        scope = Scope(db, as_of)
+        sight = Sight(who, scope)
+        sight.own_buyer(buyer)
+        rows = [r for r in officers.allocation(scope, year=year, buyer=buyer) if sight.line(r["buyer_id"], r["region"])]
+        note(request, who, buyer, format)
         if format != "json":
             about = _about(db, lang, as_of, year=year, buyer=buyer)
             return _download(format, "alokasi", reports.allocation(rows, lang=lang, about=about), lang)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 
-    @api.get("/api/registry/{section}", tags=["api"], responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}})
-    def registry(db: Db, section: Literal["profile", "duplicates", "expiring", "flags"], region: Region = None,
-                 year: Year = None, format: Format = "json", lang: Lang = "id"):
-        """A section of the Registri page (flags: of `year`, this year by default); rows as the downloads."""
+    @api.get("/api/registry/{section}", tags=["api"], responses=DOWNLOADS)
+    def registry(request: Request, db: Db, who: Reading, section: Literal["profile", "duplicates", "expiring", "flags"],
+                 region: Region = None, year: Year = None, format: Format = "json", lang: Lang = "id"):
+        """A section of the Registri page (flags: of `year`, this year by default); rows as the downloads.
+        Officers read their own regions (their first when none is asked), buyers none."""
+        sight = Sight(who, Scope(db))
+        region = sight.region(region)
         report = officers.registry_report(db, section, lang=lang, today=datetime.now(WIB).date(), region=region,
-                                          year=year, **registry_settings(settings))
+                                          year=year, keep=sight.flag, **registry_settings(settings))
+        note(request, who, None, format)
         if format != "json":
             return _download(format, f"registri-{section}", report, lang)
         return {"total": len(report.rows), "items": report.rows}
 
-    @api.get("/docs", include_in_schema=False)
-    def docs():
-        return get_swagger_ui_html(openapi_url=api.openapi_url, title="kuota · API",
-                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs-assets/swagger-ui.css",
-                                   swagger_favicon_url="/docs-assets/favicon.png",
-                                   swagger_ui_parameters={"validatorUrl": None})
-
-    api.include_router(router(Db, settings))
+    api.include_router(router(Db, settings, engine))
+    api.include_router(login_router(Db))
+    api.include_router(ingest_router(Db, settings))
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     api.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    harden(api)
     return api
+
+
+def _region(scope: Scope, buyer_id: str) -> str | None:
+    info = scope.buyers.get(buyer_id)
+    return info.region if info else None
 
 
 def _about(db: Session, lang: str, as_of: datetime | None, **filters) -> dict[str, str]:

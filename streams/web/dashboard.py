@@ -16,6 +16,8 @@ from schemas.codes import region_timezone
 from streams.officers import views as officers, words as labels
 from streams.settings import Settings
 from streams.web import charts
+from streams.web.auth import Viewer
+from streams.web.sight import Sight, logged
 
 COOKIE = "kuota_lang"
 PAGE = 50  # entries per page on a buyer's page
@@ -24,6 +26,8 @@ WIB = timezone(timedelta(hours=7))
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["rupiah"] = lambda v: "-" if v is None else format_rupiah(v)
 templates.env.filters["bp"] = percent
+# A share in basis points as a whole percent 0-100, for the meters' classes (`w-37`, `at-40`).
+templates.env.filters["pct"] = lambda bp: min(max(bp or 0, 0), 10_000) // 100
 templates.env.filters["bar"] = lambda part, whole: 0 if not whole or part <= 0 else min(100, part * 100 // whole)
 # What was reached as it is (517%), rounded down like every share, so 99.6% never reads as 100%.
 templates.env.filters["achieved"] = lambda part, whole: "-" if not whole else f"{max(part, 0) * 100 // whole}%"
@@ -59,21 +63,25 @@ def as_of_moment(text: str | None) -> datetime | None:
     return moment
 
 
-def router(Db, settings: Settings | None = None) -> APIRouter:
+def router(Db, settings: Settings, engine) -> APIRouter:
+    """The pages, each for a logged-in person (else a redirect to /login), showing what it may see."""
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-    settings = settings or Settings()
 
     @pages.get("/")
-    def overview(request: Request, db: Db, lang: Lang = None, period: Period = None, as_of: AsOf = None):
+    def overview(request: Request, db: Db, who: Viewer, lang: Lang = None, period: Period = None,
+                 as_of: AsOf = None):
         scope = Scope(db, as_of_moment(as_of))
-        sections = [_section(scope, p, period) for p in officers.programs(scope)]
+        sight = Sight(who, scope)
+        sections = [_section(sight, p, period) for p in sight.programs(officers.programs(scope))]
         return _render(request, "overview.html", lang, scope, sections=sections, health=officers.health(db),
                        zone_region=next((s["program"]["region"] for s in sections), None))
 
     @pages.get("/buyers/{buyer_id}")
-    def buyer(request: Request, db: Db, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)],
+    def buyer(request: Request, db: Db, who: Viewer, buyer_id: Annotated[str, PathParam(min_length=1, max_length=64)],
               lang: Lang = None, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0, as_of: AsOf = None):
         scope = Scope(db, as_of_moment(as_of))
+        Sight(who, scope).own_buyer(buyer_id)  # 403 whether or not it exists
+        logged(engine, request, who, "read", buyer_id)
         detail = officers.buyer_detail(scope, buyer_id, limit=PAGE, offset=offset)
         if detail is None:
             raise HTTPException(404, f"pembeli tidak dikenal / unknown buyer: {buyer_id}")
@@ -86,17 +94,19 @@ def router(Db, settings: Settings | None = None) -> APIRouter:
                        zone_region=detail["buyer"]["region"])
 
     @pages.get("/alerts")
-    def alerts(request: Request, db: Db, lang: Lang = None,
+    def alerts(request: Request, db: Db, who: Viewer, lang: Lang = None,
                program: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")] = None,
                status: Annotated[Literal["breach", "at_risk", "recovered", "met"] | None, Query()] = None):
-        rows = officers.alerts(db, program=program, status=status)
-        return _render(request, "alerts.html", lang, Scope(db), alerts=rows, program=program, status=status)
+        sight = Sight(who, Scope(db))
+        rows = [r for r in officers.alerts(db, program=program, status=status) if sight.alert(r)]
+        return _render(request, "alerts.html", lang, sight.scope, alerts=rows, program=program, status=status)
 
     @pages.get("/allocation")
-    def allocation(request: Request, db: Db, lang: Lang = None, as_of: AsOf = None,
+    def allocation(request: Request, db: Db, who: Viewer, lang: Lang = None, as_of: AsOf = None,
                    year: Annotated[int | None, Query(ge=1900, le=2999)] = None):
         scope = Scope(db, as_of_moment(as_of))
-        rows = officers.allocation(scope)
+        sight = Sight(who, scope)
+        rows = [r for r in officers.allocation(scope) if sight.line(r["buyer_id"], r["region"])]
         years = sorted({r["fiscal_year"] for r in rows})
         shown = year if year in years else (years[-1] if years else None)
         # Furthest below the 40% first; units without a budget line apart (no share, not zero).
@@ -107,15 +117,18 @@ def router(Db, settings: Settings | None = None) -> APIRouter:
                        unbudgeted=unbudgeted, zone_region=next((r["region"] for r in lines if r["region"]), None))
 
     @pages.get("/registri")
-    def registry(request: Request, db: Db, lang: Lang = None,
+    def registry(request: Request, db: Db, who: Viewer, lang: Lang = None,
                  region: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None):
         today = datetime.now(WIB).date()
-        sections = officers.registry_sections(db, today=today, region=region, **registry_settings(settings))
+        sight = Sight(who, Scope(db))
+        region = sight.region(region)
+        sections = officers.registry_sections(db, today=today, region=region, keep=sight.flag,
+                                              **registry_settings(settings))
         chosen = _lang(request, lang)
         heads = {k: labels.heading(k, chosen) for k in ("supplier_id", "district", "sector", "valid_to", "days_left",
                                                         "buyer_amounts", "flag", "limit", "events", "evidence",
                                                         "score", "spend", "category", "suppliers", "booked_on")}
-        return _render(request, "registry.html", lang, Scope(db), region=region, today=today, heads=heads,
+        return _render(request, "registry.html", lang, sight.scope, region=region, today=today, heads=heads,
                        within=settings.expiring_days, flag_words=labels.FLAGS[chosen],
                        dimensions=labels.DIMENSIONS[chosen], duplicate_kinds=labels.DUPLICATE_KINDS[chosen],
                        titles={k: labels.title(k, chosen) for k in ("registry", "expiring", "flags", "duplicates")},
@@ -130,9 +143,11 @@ def registry_settings(settings: Settings) -> dict:
     return {"within": settings.expiring_days, "score": settings.duplicate_name_score, "caps": settings.split_caps}
 
 
-def _section(scope: Scope, program: dict, period: str | None) -> dict:
+def _section(sight: Sight, program: dict, period: str | None) -> dict:
     """One program on the overview: its lines in the chosen (or latest) period, shortest first."""
-    lines = officers.compliance(scope, program=program["program_id"])
+    scope = sight.scope
+    lines = [x for x in officers.compliance(scope, program=program["program_id"])
+             if sight.line(x["buyer_id"], x["region"], x["program_id"])]
     periods = sorted({x["period"] for x in lines})
     shown = period if period in periods else (periods[-1] if periods else None)
     lines = [x for x in lines if x["period"] == shown]
@@ -142,7 +157,8 @@ def _section(scope: Scope, program: dict, period: str | None) -> dict:
                                   x["share_bp"] if x["share_bp"] is not None else -1, x["buyer_id"]))
     # Each agency's part is read from the live books only; under an as-of it would mix two moments.
     combined = program["scope"] == "combined" and shown
-    parts = officers.parts(scope, program["program_id"], shown) if combined else []
+    parts = [p for p in officers.parts(scope, program["program_id"], shown) if sight.buyer(p["buyer_id"])] \
+        if combined else []
     return {"program": program, "periods": periods, "period": shown, "lines": lines, "parts": parts}
 
 
@@ -179,7 +195,8 @@ def _render(request: Request, template: str, lang: str | None, scope: Scope, **c
         "classes": labels.CLASSES[chosen], "buyer_names": scope.names,
         "program_of": {p.program_id: p for p in scope.programs},
         "as_of": moment, "as_of_day": moment.astimezone(WIB).date().isoformat() if moment else "",
-        "keep": f"?{urlencode({'as_of': request.query_params['as_of']})}" if moment else "", **context})
+        "keep": f"?{urlencode({'as_of': request.query_params['as_of']})}" if moment else "",
+        "viewer": getattr(request.state, "principal", None), "csrf": getattr(request.state, "csrf", ""), **context})
     if lang is not None:  # an explicit choice is remembered for the next pages
         response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
     return response

@@ -25,6 +25,7 @@ from ledger.reports.checks import outbox_backlog
 from ledger.reports.scope import ping
 from schemas.topics import PURCHASES, SUPPLIERS, TARGETS
 from streams.settings import Settings
+from streams.kafka.security import kafka_client_options
 
 log = logging.getLogger("kuota.api")
 TIMEOUT = 2.0  # seconds, for each check of /ready and each broker or ledger read of /metrics
@@ -86,7 +87,8 @@ class Broker:
                 if self._client is None:
                     ms = int(TIMEOUT * 1000)
                     self._client = _Admin(bootstrap_servers=self.settings.bootstrap, client_id="kuota-api",
-                                                    request_timeout_ms=ms, bootstrap_timeout_ms=ms)
+                                          request_timeout_ms=ms, bootstrap_timeout_ms=ms,
+                                          **kafka_client_options(self.settings, "kafka"))
                 return question(self._client)
             except Exception:
                 self._drop()

@@ -1,7 +1,7 @@
 """Shapes of the officers' API responses (OpenAPI). Money is integer rupiah; shares in basis points."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -185,3 +185,24 @@ class Allocation(BaseModel):
     limit: int
     offset: int
     items: list[AllocationRow]
+
+
+# HTTP ingest (`POST /api/v1/events`, streams/web/ingest.py).
+class IngestReceipt(BaseModel):
+    index: int  # the record's position in the request, from 0 (NDJSON: blank lines are not records)
+    event_id: str | None  # null when the record names none that could be read
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = None  # rejected only: forbidden, invalid_json, schema_violation, unknown_type, ...
+    message: str | None = None  # rejected only: what is wrong, for the sender
+
+
+class IngestAnswer(BaseModel):
+    total: int
+    accepted: int  # journaled by this request: the worker books them
+    duplicate: int  # accepted before with the same content: nothing to do
+    rejected: int
+    receipts: list[IngestReceipt]
+
+
+class Problem(BaseModel):
+    detail: str  # one line that says what to do

@@ -1,5 +1,6 @@
 """The agents and timers of a worker: each agent hands its stream to the batch loop with the
-booking function of its topic; timers evaluate the programs and send what waits in the outboxes."""
+booking function of its topic; timers evaluate the programs, send what waits in the outboxes and
+relay the intake journal to the topics."""
 
 import logging
 import time
@@ -7,6 +8,7 @@ import time
 import faust
 
 from schemas.topics import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS
+from streams.kafka.relay import Relay
 from streams.settings import Settings
 from streams.worker import outbound, recorder_process
 from streams.worker.bookkeeper import Bookkeeper
@@ -24,6 +26,8 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
     rejections_out = Outbox.rejections(books.engine, rejected, books.blocking)
     alerts_out = Outbox.alerts(books.engine, alerts, books.blocking)
     registry_out = Outbox.registry_alerts(books.engine, alerts, books.blocking)
+    inputs = {PURCHASES: purchases, SUPPLIERS: suppliers, TARGETS: targets}  # journaled events go to these
+    relay = Relay(books.engine, inputs.__getitem__, books.epoch, books.blocking)
 
     async def publish_rejections():
         # Rejections are already kept in the ledger; a failed send is retried by the timer.
@@ -73,6 +77,19 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
         if raised:
             log.info("%d alert(s) raised", raised)
             await send_alerts()
+
+    @app.timer(1.0)
+    async def relay_journal():
+        # What was accepted (HTTP, emit, import) and the current broker never had; on a new
+        # broker epoch, everything journaled and not booked.
+        try:
+            await relay.flush()
+        except Exception as exc:
+            log.warning("could not relay the journal yet, will retry: %r", exc)
+
+    @app.task
+    async def relay_at_start():
+        await relay_journal()
 
     @app.timer(5.0)
     async def send_leftovers():

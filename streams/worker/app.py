@@ -2,6 +2,7 @@
 
 import faust
 
+from streams.kafka.security import kafka_client_options
 from streams.settings import Settings
 from streams.worker import consumer
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         producer_max_request_size=2 * 1024**2,
         worker_redirect_stdouts=False,
+        **kafka_client_options(settings, "faust"),  # TLS and SASL, when the settings ask for them
     )
     consumer.install(app)  # a cheaper hand-over of each fetched record (streams/worker/consumer.py)
     return app

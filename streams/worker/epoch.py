@@ -17,6 +17,7 @@ import sys
 
 from kafka import KafkaAdminClient
 
+from streams.kafka.security import kafka_client_options
 from streams.settings import Settings
 
 log = logging.getLogger("kuota.worker")
@@ -34,7 +35,8 @@ class ClusterId:
         try:
             if self._client is None:
                 self._client = KafkaAdminClient(bootstrap_servers=self.settings.bootstrap, client_id="kuota-epoch",
-                                                request_timeout_ms=3000)
+                                                request_timeout_ms=3000,
+                                                **kafka_client_options(self.settings, "kafka"))
             return self._client.describe_cluster().get("cluster_id") or None
         except Exception:  # no broker now; ask again next time with a fresh client
             self.close()

@@ -46,11 +46,12 @@ def run_worker(settings: Settings, *, quiet: bool = False) -> None:
 
 
 def run_stack(settings: Settings, console: Console) -> None:
-    """`kuota up`: the broker the settings name (the embedded one by default), the officers' API
-    in a child process, and a worker in the foreground until Ctrl-C. It starts whole or not at
-    all, and what it starts dies with it, even on SIGKILL (streams/processes.py)."""
+    """`kuota up`: the broker the settings name (the embedded one by default, started again if it
+    dies), the officers' API and a worker in child processes until Ctrl-C, which first lets the
+    worker book what is left (streams/worker/stack.py). It starts whole or not at all, and what it
+    starts dies with it, even on SIGKILL (streams/processes.py)."""
     check_ports(settings)
-    # Until the worker installs its own handler, SIGTERM unwinds like Ctrl-C: what started stops.
+    # Until the stack installs its own handler, SIGTERM unwinds like Ctrl-C: what started stops.
     signal.signal(signal.SIGTERM, _terminate)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with broker_for(settings) as broker:
@@ -58,13 +59,19 @@ def run_stack(settings: Settings, console: Console) -> None:
             console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
         console.print(f"ledger: {shown(settings.ledger_url)}")
         migrate(settings.ledger_url)
+        from streams.officers.access_commands import first_admin
+        first_admin(settings.ledger_url, console)  # the dashboard's first login, shown once
         api = serve.start_child(settings)  # prints its address
         try:
             if not serve.listening(api, settings):
                 check_ports(settings, broker=False)  # taken since the first check?
                 raise StreamsError(f"dasbor dan API tidak mulai di {serve.url(settings)} (lihat pesan di atas) / "
                                    f"the dashboard and API did not start at {serve.url(settings)} (see above)")
-            run_worker(settings)
+            # Here, not at the top: the worker process imports this module, and must not import
+            # prometheus_client (by way of the stack's lag probe) before it sets its metrics up.
+            from streams.worker.stack import Stack
+
+            Stack(settings, console, broker).run()  # the worker, and the broker kept alive, until Ctrl-C
         finally:
             serve.stop_child(api)
 

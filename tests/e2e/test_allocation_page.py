@@ -8,8 +8,9 @@ import pytest
 from ledger.rules.money import percent
 from streams.settings import Settings
 from streams.web.app import create_api
+from tests.credentials import COOKIE, session_token
 from tests.e2e.conftest import serving
-from tests.e2e.test_dashboard import AXE, browser, screenshot, tools_or_skip, viewport  # noqa: F401 (the fixture)
+from tests.e2e.test_dashboard import AXE, TOKENS, browser, screenshot, tools_or_skip, viewport  # noqa: F401
 from tests.e2e.test_dashboard import serious_axe_findings, wider_than_shown
 from tests.integration.streams.test_allocation_api import sirup_ledger
 
@@ -20,13 +21,15 @@ pytestmark = pytest.mark.e2e
 def site(tmp_path_factory):
     url = sirup_ledger(tmp_path_factory.mktemp("allocation-page"))
     with serving(create_api(Settings(database_url=url))) as address:
+        TOKENS[address] = session_token(url, "admin")
         yield address
 
 
 def test_each_agency_shows_the_shares_the_api_gives(site, browser):
     from selenium.webdriver.common.by import By
 
-    items = httpx.get(f"{site}/api/allocation", params={"limit": 1000}, timeout=60).json()["items"]
+    items = httpx.get(f"{site}/api/allocation", params={"limit": 1000}, cookies={COOKIE: TOKENS[site]},
+                      timeout=60).json()["items"]
     browser.get(f"{site}/allocation?lang=id")
     rows = {r.get_attribute("data-buyer"): r for r in browser.find_elements(By.CSS_SELECTOR, "tr.line")}
     with_budget = [x for x in items if x["budget_line"]]

@@ -17,6 +17,7 @@ from ledger.rules.money import format_rupiah, share_text
 from streams.officers.words import CHANNELS, STATUS
 from streams.settings import Settings
 from streams.web.app import create_api
+from tests.credentials import COOKIE, session_token
 from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.e2e
@@ -40,14 +41,18 @@ def tools_or_skip(*needed: Path) -> None:
                     f"chromium-driver, npm's axe-core); run scripts/ensure-test-tools as root to see why")
 
 
+TOKENS: dict[str, str] = {}  # a served site -> an admin's session there, for the API reads and the browser
+
+
 @pytest.fixture(scope="module")
 def site(demo_ledger):
     with serving(create_api(Settings(database_url=demo_ledger))) as url:
+        TOKENS[url] = session_token(demo_ledger, "admin")
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
+def chromium():
+    """A headless Chromium on loopback only, through its driver."""
     tools_or_skip(CHROMIUM, CHROMEDRIVER)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -61,6 +66,15 @@ def browser():
     # The driver is given explicitly, so selenium never looks for (or downloads) one.
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    """Chromium logged in to `site` as an admin."""
+    driver = chromium()
+    driver.get(f"{site}/login")
+    driver.add_cookie({"name": COOKIE, "value": TOKENS[site], "path": "/"})
     yield driver
     driver.quit()
 
@@ -77,7 +91,7 @@ def viewport(browser, width: int, height: int, *, phone: bool = False):
 
 
 def api(site: str, path: str, **params) -> dict:
-    r = httpx.get(f"{site}{path}", params=params, timeout=120)
+    r = httpx.get(f"{site}{path}", params=params, cookies={COOKIE: TOKENS[site]}, timeout=120)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -296,5 +310,5 @@ def test_the_api_docs_render_from_packaged_files_with_the_network_cut(site, brow
 
 def test_no_page_asks_for_anything_from_another_host(site):
     for path in ("/", "/alerts", "/static/kuota.css", "/docs"):
-        text = httpx.get(f"{site}{path}", timeout=60).text
+        text = httpx.get(f"{site}{path}", cookies={COOKIE: TOKENS[site]}, timeout=60).text
         assert "http://" not in text.replace(site, "") and "https://" not in text, path

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ledger.db import migrate
 from ledger.models import Receipt
+from ledger.models.access import JournalEntry
 from tests import factories
 from tests.conftest import wait_until
 
@@ -65,6 +66,16 @@ def imported(env: dict, *files) -> dict:
 def sent(summary: dict) -> int:
     """How many events an import's summary says it sent."""
     return sum(sum(f["events"].values()) for f in summary["files"])
+
+
+def journaled(url: str) -> int:
+    """How many events the intake journal holds."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s:
+            return s.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    finally:
+        engine.dispose()
 
 
 def booked(url: str) -> int:

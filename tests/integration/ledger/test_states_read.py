@@ -21,6 +21,7 @@ from streams.officers import reports as officer_reports, tables as render, views
 from streams.settings import Settings
 from streams.web.app import create_api
 from streams.web.responses import EntryRow
+from tests.credentials import signed_in
 from tests.integration.ledger.test_states import BUYER, books, moment, own, reversal, version  # noqa: F401
 
 pytestmark = pytest.mark.integration
@@ -125,7 +126,9 @@ def _text(table) -> str:
 def test_the_api_and_the_dashboard_show_why_an_entry_does_not_count(books):
     books.purchases(version(0, "pending"), own(1, "void", 5_000))
     books.purchases(version(1, "completed"))
-    with TestClient(create_api(Settings(database_url=str(books.engine.url)))) as client:
+    url = books.engine.url.render_as_string(hide_password=False)
+    with TestClient(create_api(Settings(database_url=url))) as client:
+        signed_in(client, url, "admin")
         items = client.get(f"/api/buyers/{BUYER}").json()["entries"]["items"]
         pages = {lang: client.get(f"/buyers/{BUYER}", params={"lang": lang}).text for lang in ("id", "en")}
     assert [(e["event_id"], e["state"], e["not_counted"]) for e in items] == [

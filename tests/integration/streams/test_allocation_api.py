@@ -20,6 +20,7 @@ from streams.importers.sirup_anggaran import FORMAT as BUDGETS
 from streams.importers.sirup_paket import FORMAT as PACKAGES
 from streams.settings import Settings
 from streams.web.app import create_api
+from tests.credentials import signed_in
 from tests.integration.helpers import sqlite_ledger
 
 REALDATA = Path(__file__).parents[2] / "fixtures" / "realdata"
@@ -70,7 +71,7 @@ def sirup_ledger(directory: Path) -> str:
 def client(tmp_path_factory):
     url = sirup_ledger(tmp_path_factory.mktemp("allocation"))
     with TestClient(create_api(Settings(database_url=url))) as c:
-        yield c
+        yield signed_in(c, url, "admin")
 
 
 def test_each_work_unit_shows_its_procurement_budget_ukm_pagu_and_share(client):

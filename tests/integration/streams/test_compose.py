@@ -8,6 +8,7 @@ resolves the file on its own (scripts/ensure-test-tools installs it).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -34,13 +35,19 @@ NO_DOCKER_COMPOSE = (
 needs_docker_compose = pytest.mark.skipif(DOCKER_COMPOSE is None, reason=NO_DOCKER_COMPOSE)
 
 
-def run_compose_config() -> subprocess.CompletedProcess[str]:
+SASL_PASSWORD = "Compose5ecret"  # what an operator exports before `docker compose up`
+
+
+def run_compose_config(**env: str) -> subprocess.CompletedProcess[str]:
+    given = {"KUOTA_KAFKA_SASL_PASSWORD": SASL_PASSWORD, **env}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KUOTA_")}
     return subprocess.run(
         [DOCKER_COMPOSE, "-f", str(COMPOSE_FILE), "config"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
+        env={**environ, **{k: v for k, v in given.items() if v is not None}},
     )
 
 
@@ -251,3 +258,68 @@ def test_kuota_subcommand_exists(subcommand):
         f"`kuota {subcommand} --help` exited {proc.returncode}; "
         f"run by {subcommands_run_by_services()[subcommand]}\n{proc.stdout}\n{proc.stderr}"
     )
+
+
+# (d) transport security ------------------------------------------------------
+
+
+def kuota_services(resolved: dict) -> list[str]:
+    return sorted(name for name, service in resolved["services"].items() if "build" in service)
+
+
+def properties(env: dict[str, str]) -> dict[str, str]:
+    """The apache/kafka image's KAFKA_* variables as broker properties (_ is ., __ is _, ___ is -)."""
+    return {key[len("KAFKA_"):].lower().replace("_", ".").replace("...", "-").replace("..", "_"): value
+            for key, value in env.items() if key.startswith("KAFKA_")}
+
+
+@needs_docker_compose
+def test_compose_refuses_to_start_without_a_sasl_password():
+    proc = run_compose_config(KUOTA_KAFKA_SASL_PASSWORD=None)
+    assert proc.returncode != 0
+    assert "KUOTA_KAFKA_SASL_PASSWORD" in proc.stderr, proc.stderr
+
+
+def test_every_kuota_service_authenticates_to_kafka_with_scram(resolved):
+    names = kuota_services(resolved)
+    assert {"migrate", "worker", "api"} <= set(names), names
+    for name in names:
+        env = environment(resolved["services"][name])
+        assert env.get("KUOTA_KAFKA_SECURITY_PROTOCOL") in {"SASL_PLAINTEXT", "SASL_SSL"}, (name, env)
+        assert env.get("KUOTA_KAFKA_SASL_MECHANISM", "").startswith("SCRAM-SHA-"), (name, env)
+        assert env.get("KUOTA_KAFKA_SASL_USERNAME") == "kuota", (name, env)
+        assert env.get("KUOTA_KAFKA_SASL_PASSWORD") == SASL_PASSWORD, f"{name} does not take the operator's password"
+
+
+def test_every_kuota_service_asks_postgres_for_tls(resolved):
+    for name in kuota_services(resolved):
+        mode = environment(resolved["services"][name]).get("KUOTA_DATABASE_SSLMODE", "")
+        assert mode in {"prefer", "require", "verify-ca", "verify-full"}, (name, mode)
+
+
+def test_the_broker_listener_other_containers_reach_asks_for_the_same_scram_mechanism(resolved):
+    kafka = properties(environment(resolved["services"]["kafka"]))
+    worker = environment(resolved["services"]["worker"])
+    protocols = dict(pair.split(":", 1) for pair in kafka["listener.security.protocol.map"].split(","))
+    listeners = dict(item.split("://", 1) for item in kafka["listeners"].split(","))
+    for name, address in listeners.items():
+        if protocols[name] in {"PLAINTEXT", "SSL"}:
+            assert address.startswith("localhost:"), f"{name} takes anyone without a password at {address}"
+    advertised = dict(item.split("://", 1) for item in kafka["advertised.listeners"].split(","))
+    outside = next(name for name, address in advertised.items() if address == worker["KUOTA_BROKER"])
+    assert protocols[outside] == worker["KUOTA_KAFKA_SECURITY_PROTOCOL"]
+    mechanism = worker["KUOTA_KAFKA_SASL_MECHANISM"]
+    assert mechanism in kafka["sasl.enabled.mechanisms"].split(",")
+    assert "ScramLoginModule" in kafka[f"listener.name.{outside.lower()}.{mechanism.lower()}.sasl.jaas.config"]
+
+
+def test_kuota_user_is_created_with_that_mechanism_before_a_worker_starts(resolved):
+    users = resolved["services"]["kafka-users"]
+    worker = resolved["services"]["worker"]
+    assert users.get("network_mode") == "service:kafka", "it reaches the broker's loopback listener"
+    script = " ".join(argv(users.get("entrypoint")) + argv(users.get("command")))
+    mechanism = environment(worker)["KUOTA_KAFKA_SASL_MECHANISM"]
+    assert f"--entity-name {environment(worker)['KUOTA_KAFKA_SASL_USERNAME']}" in script, script
+    assert f"{mechanism}=[password=" in script and "KUOTA_KAFKA_SASL_PASSWORD" in script, script
+    assert environment(users).get("KUOTA_KAFKA_SASL_PASSWORD") == SASL_PASSWORD
+    assert depends_on(worker).get("kafka-users") == "service_completed_successfully"

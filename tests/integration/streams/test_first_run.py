@@ -11,6 +11,7 @@ from ledger.books.recorder import Recorder
 from ledger.db import make_engine, migrate
 from streams.settings import Settings
 from streams.web.app import create_api
+from tests.credentials import signed_in
 from tests.factories import purchase, wire
 
 pytestmark = pytest.mark.integration
@@ -37,7 +38,7 @@ def test_a_report_over_an_empty_ledger_says_what_to_do_next(empty_ledger, comman
 def test_the_dashboard_of_an_empty_ledger_says_how_to_begin(empty_ledger, tmp_path):
     url, _ = empty_ledger
     with TestClient(create_api(Settings(database_url=url, data_dir=tmp_path))) as client:
-        page = client.get("/", params={"lang": "en"}).text
+        page = signed_in(client, url, "admin").get("/", params={"lang": "en"}).text
     assert "No program in force yet" in page and "kuota targets apply FILE" in page and "make demo" in page
 
 

@@ -17,6 +17,7 @@ from ledger.db import make_engine
 from streams.settings import Settings
 from streams.web.app import create_api
 from tests import factories
+from tests.credentials import signed_in
 from tests.integration.helpers import sqlite_ledger
 
 M = 1_000_000
@@ -61,7 +62,7 @@ def client(tmp_path_factory):
          buy(3, 1_500 * M, "sup-omzet"), buy(4, 1_500 * M, "sup-omzet", buyer=DISDIK),
          *(buy(10 + i, 20 * M, "sup-pecah", channel="toko_daring") for i in range(3)))
     with TestClient(create_api(Settings(database_url=url))) as c:
-        yield c
+        yield signed_in(c, url, "admin")
 
 
 def test_the_page_shows_every_section_with_links_to_the_buyers(client):

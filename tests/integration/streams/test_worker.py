@@ -40,7 +40,13 @@ def test_worker_books_deduplicates_and_rejects_with_reasons(ledger_url, kuota_en
     with running_worker(env, tmp_path / "worker.log"):
         wait_until(lambda: sum(receipts(ledger_url).values()) == 5, what="first pass booked")
         before = report_json(env)
-        kuota(env, "emit", str(events))
+        again = kuota(env, "emit", str(events))  # journaled before: kuota emit does not send them again
+        assert "0 sent, 0 invalid, 0 failed, 5 duplicate" in again.stdout, again.stdout
+        producer = KafkaProducer(bootstrap_servers=env["KUOTA_BROKER"])  # another producer sends them again
+        for raw in events.read_bytes().splitlines():
+            producer.send(prefix + ("kuota.suppliers.v1" if b"supplier.registered" in raw else "kuota.purchases.v1"),
+                          value=raw)
+        producer.close()
         wait_until(lambda: sum(receipts(ledger_url).values()) == 10, what="second pass booked")
         assert receipts(ledger_url) == {"applied": 5, "duplicate": 5}
         assert report_json(env) == before
