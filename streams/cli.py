@@ -66,7 +66,7 @@ def migrate() -> None:
 
 @app.command()
 def emit(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, one event per line"),
-         validate: bool = typer.Option(True, help="validate each line first; --no-validate sends as is")) -> None:
+         validate: bool = typer.Option(True, help="validate and journal each line first; --no-validate sends as is, unjournaled")) -> None:
     """Send events to their topics (purchases or suppliers) with a Kafka producer."""
     from streams.kafka.emit import emit_file, print_summary
 
