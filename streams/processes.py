@@ -29,12 +29,16 @@ import os
 import re
 import signal
 import sys
+import threading
 from datetime import datetime, timezone
 from functools import partial
 
 from streams.settings import Settings
 
 PR_SET_PDEATHSIG = 1
+#: Set by a process's stop handlers (Ctrl-C, SIGTERM): a stop asked for is never lost, even when
+#: the exception a handler raises lands where Python ignores it.
+STOP_ASKED = threading.Event()
 # Resolved here, in the parent: the child between fork and exec should only make the call.
 _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 

@@ -77,6 +77,9 @@ def run_stack(settings: Settings, console: Console) -> None:
 
 
 def _terminate(signum: int, frame) -> None:
+    # Kept as a flag too: an exception raised where Python ignores it (a garbage-collection
+    # callback) would lose the signal; the stack looks at the flag before it starts the worker.
+    processes.STOP_ASKED.set()
     raise SystemExit(128 + signum)
 
 

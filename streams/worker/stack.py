@@ -20,6 +20,7 @@ from ledger.books.journal import journal_counts
 from ledger.db import make_engine
 from streams.errors import StreamsError
 from streams.kafka.broker import EmbeddedBroker
+from streams import processes
 from streams.processes import tied
 from streams.settings import Settings
 from streams.web.probes import Broker
@@ -35,7 +36,11 @@ class Stop(Exception):
     """Ctrl-C or SIGTERM reached `kuota up`."""
 
 
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _stop(signum: int, frame) -> None:
+    processes.STOP_ASKED.set()
     raise Stop()
 
 
@@ -49,9 +54,13 @@ class Stack:
         """Until Ctrl-C or SIGTERM: then drain, and stop the worker (the caller stops the rest)."""
         previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            self.worker = self._start_worker()
             try:
+                if processes.STOP_ASKED.is_set():  # asked before the stack held the signals
+                    raise Stop()
+                self.worker = self._start_worker()
                 while True:
+                    if processes.STOP_ASKED.is_set():  # a signal whose exception was swallowed
+                        raise Stop()
                     self._tend()
                     time.sleep(TICK)
             except Stop:
@@ -64,8 +73,21 @@ class Stack:
                 signal.signal(s, handler)
 
     def _start_worker(self) -> subprocess.Popen:
+        """The worker as a child. A Ctrl-C or SIGTERM arriving while it is being started waits
+        until the stack holds it (held back, then delivered), so it is never left running."""
         env = dict(os.environ, KUOTA_DATABASE_URL=self.settings.ledger_url)
-        return subprocess.Popen(WORKER, env=env, start_new_session=True, preexec_fn=tied())
+        tie = tied()
+
+        def prepare() -> None:  # in the child: its own signals back, and death with kuota up
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+            tie()
+
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        try:
+            self.worker = subprocess.Popen(WORKER, env=env, start_new_session=True, preexec_fn=prepare)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held back is delivered here
+        return self.worker
 
     def _tend(self) -> None:
         """Start again what died: the embedded broker, and a worker that stopped on an error."""
@@ -110,6 +132,8 @@ class Stack:
                            f"again on {self.broker.bootstrap}: {last}")
 
     def _drain(self) -> None:
+        if self.worker is None:
+            return
         wait = self.settings.drain_seconds
         self.console.print(f"berhenti: worker membukukan sisa catatan dulu (paling lama {wait:g} dtk) / stopping: "
                            f"the worker books what is left first (at most {wait:g} s)")
