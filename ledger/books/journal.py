@@ -112,6 +112,14 @@ def unsent(session: Session, epoch: str, limit: int = 5000, *, settled_before: d
     return [Unsent(i, topic, key, value.encode()) for i, topic, key, value in rows]
 
 
+def settle(session: Session, epoch: str) -> int:
+    """Booked events sent under an earlier broker epoch are done: mark them with `epoch`, so the
+    relay's look for what to send again reads only what is not booked, however long the journal."""
+    return session.execute(update(JournalEntry).where(
+        JournalEntry.sent_epoch.is_not(None), JournalEntry.sent_epoch != epoch, _booked())
+        .values(sent_epoch=epoch)).rowcount
+
+
 def mark_sent(session: Session, ids: list[int], epoch: str, now: datetime) -> None:
     """Record that the broker of `epoch` acknowledged the events of `ids`."""
     for start in range(0, len(ids), _CHUNK):

@@ -19,7 +19,7 @@ from kafka.errors import KafkaError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from ledger.books.journal import ACCEPTED, CONFLICT, Item, mark_sent, mark_sent_events, take, unsent
+from ledger.books.journal import ACCEPTED, CONFLICT, Item, mark_sent, mark_sent_events, settle, take, unsent
 from ledger.db import make_engine, migrate
 from streams.kafka.producer import MAX_REQUEST, make_producer
 from streams.kafka.topics import ensure_topics
@@ -128,6 +128,8 @@ class Relay:
 
     def _unsent(self):
         with Session(self.engine) as session:
+            if settle(session, self.epoch):
+                session.commit()
             return unsent(session, self.epoch, self.batch, settled_before=_now() - CLI_GRACE)
 
     def _mark(self, ids: list[int]) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
-from ledger.books.journal import Item, journal_counts, mark_sent, mark_sent_events, take, unsent
+from ledger.books.journal import Item, journal_counts, mark_sent, mark_sent_events, settle, take, unsent
 from ledger.db import make_engine
 from ledger.models import Receipt
 
@@ -81,3 +81,16 @@ def test_counts_split_journaled_into_booked_rejected_and_in_flight(session):
     counts = journal_counts(session)
     assert (counts.journaled, counts.booked, counts.rejected, counts.in_flight) == (4, 2, 1, 1)
     assert counts.consistent
+
+
+def test_settle_marks_what_an_earlier_broker_booked_and_leaves_the_rest_to_send_again(session):
+    take(session, [item(e) for e in "abc"], source="http", principal="key:k1", now=NOW)
+    session.commit()
+    mark_sent(session, [u.id for u in unsent(session, "epoch-1")], "epoch-1", NOW)
+    receipt(session, "a", "applied", 1)
+    receipt(session, "b", "rejected", 2)
+    session.commit()
+    assert settle(session, "epoch-2") == 2  # a and b are done, whatever their outcome
+    session.commit()
+    assert [u.value for u in unsent(session, "epoch-2")] == [item("c").value]
+    assert settle(session, "epoch-2") == 0

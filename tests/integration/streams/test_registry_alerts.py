@@ -59,6 +59,8 @@ def share(env: dict, period: str) -> tuple[int, int]:
                 (None, None))
 
 
+# SQLite only here: the same alerts are raised on PostgreSQL in tests/integration/ledger/test_registry_identity.py.
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 def test_a_graduated_partner_and_an_expiring_registration_each_raise_one_alert(ledger_url, kuota_env, tmp_path):
     env = kuota_env(ledger_url, KUOTA_EVALUATE_EVERY="0.5")
     program = tmp_path / "alokasi.yaml"
