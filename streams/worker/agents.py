@@ -10,9 +10,10 @@ import faust
 from schemas.topics import ALERTS, PURCHASES, REJECTED, SUPPLIERS, TARGETS
 from streams.kafka.relay import Relay
 from streams.settings import Settings
-from streams.worker import outbound, recorder_process
+from streams.worker import consumer, outbound, recorder_process
 from streams.worker.bookkeeper import Bookkeeper
 from streams.worker.epoch import ClusterId, restart
+from streams.worker.feed import Feed, FeedLoop
 from streams.worker.outbound import Outbox
 from streams.worker.policy import BatchLoop, FailurePolicy
 
@@ -49,9 +50,18 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
     loop = BatchLoop(books.commit, books.booked, policy, size=settings.batch_size, within=settings.batch_within,
                      after_rejections=publish_rejections, timed=books.metrics.batch)
 
-    @app.agent(purchases, name="kuota.book_purchases")
-    async def book_purchases(stream):
-        await loop.run(stream, recorder_process.book_purchases, purchases.get_topic_name())
+    # Purchases skip Faust's per-record stream work: a fetch at a time to the feed, two batches in
+    # flight to the recorder process (streams/worker/feed.py).
+    feed = Feed(purchases.get_topic_name())
+    consumer.add_feed(app, purchases, feed)
+    fed = FeedLoop(feed, settings.batch_size,
+                   submit=lambda rows: books.start(recorder_process.book_purchase_rows, feed.topic, rows),
+                   ack=lambda spans: app.consumer.ack_spans(spans), booked=books.booked, fail=policy.handle,
+                   after_rejections=publish_rejections, timed=books.metrics.batch)
+
+    @app.task
+    async def book_purchases():
+        await fed.run()
 
     @app.agent(suppliers, name="kuota.register_suppliers")
     async def register_suppliers(stream):
@@ -61,17 +71,24 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
     async def register_targets(stream):
         await loop.run(stream, recorder_process.register_targets, targets.get_topic_name())
 
-    @app.timer(settings.evaluate_every)
+    @app.task
     async def evaluate_programs():
-        # After a change, and once a minute anyway: period ends and pace move with the clock.
-        if not books.changed and time.monotonic() - books.evaluated < 60:
-            return
+        # Soon after the books change (the flag the booking path sets is read every
+        # `evaluate_every`, so the batches of that moment go into one evaluation), and once a minute
+        # anyway: period ends and pace move with the clock. A loop rather than a timer: the next
+        # pause starts when the evaluation ends, so two never overlap, however long one takes.
+        while not app.should_stop:
+            await app.sleep(settings.evaluate_every)
+            if books.changed or time.monotonic() - books.evaluated >= 60:
+                await evaluate_once()
+
+    async def evaluate_once():
         books.changed, books.evaluated = False, time.monotonic()
         try:
             raised = await books.commit(recorder_process.evaluate)
         except Exception:
             books.changed = True
-            log.exception("evaluation failed; it is tried again at the next tick")
+            log.exception("evaluation failed; it is tried again shortly")
             return
         books.metrics.evaluated(time.monotonic() - books.evaluated, raised)
         if raised:

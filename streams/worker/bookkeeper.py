@@ -33,6 +33,10 @@ class Bookkeeper:
     async def blocking(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
 
+    def start(self, fn, *args) -> asyncio.Future:
+        """Hand `fn(*args)` to the recorder process now; calls run one at a time, in the order given."""
+        return asyncio.get_running_loop().run_in_executor(self.recorder, fn, *args)
+
     async def commit(self, fn, *args):
         """Run one transaction to the end even if the agent is being cancelled: acks follow it."""
         fut = asyncio.get_running_loop().run_in_executor(self.recorder, fn, *args)

@@ -10,6 +10,10 @@ handed to the same `wait_first` as before. What is delivered, in which order, an
 offset moves are unchanged; acks and commits are untouched.
 
 The loop is Faust's own (faust-streaming 0.15) with that one line changed.
+
+Records of a topic with a feed (`feeds`, the purchases) skip per-record delivery altogether:
+`getmany` hands what each fetch brought for them to the feed (streams/worker/feed.py), and
+`ack_spans` acks a booked batch's offsets the way `Consumer.ack` acks one message.
 """
 
 import asyncio
@@ -21,10 +25,19 @@ from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 from mode import ServiceT
 
+from streams.worker.feed import Feed, Fetched
+
 
 def install(app: faust.App) -> None:
-    """Make the app's transport create `LedgerConsumer` (before the worker starts the consumer)."""
-    app.transport.Consumer = LedgerConsumer
+    """Make the app's transport create a `LedgerConsumer` (before the worker starts the consumer),
+    with feeds of its own."""
+    app.transport.Consumer = type("LedgerConsumer", (LedgerConsumer,), {"feeds": {}})
+
+
+def add_feed(app: faust.App, topic: faust.TopicT, feed: Feed) -> None:
+    """Subscribe `topic` through Faust's conductor, its records handed to `feed` a fetch at a time."""
+    app.transport.Consumer.feeds[feed.topic] = feed
+    app.topics.add(topic)
 
 
 @types.coroutine
@@ -51,6 +64,78 @@ async def _finish(coro: Coroutine, pending: Any) -> Any:
 
 
 class LedgerConsumer(AIOKafkaConsumer):
+    feeds: dict[str, Feed] = {}  # topic name -> its feed (set by `install_feed`)
+
+    async def getmany(self, timeout: float):  # pragma: no cover (the worker's fetch loop)
+        """Faust's `getmany`, with the records of fed topics handed over a fetch at a time."""
+        records, active_partitions = await self._wait_next_records(timeout)
+        if records is None or self.should_stop:
+            return
+        generation_id = self.app.consumer_generation_id
+        if self.feeds and self.flow_active:
+            records = await self._feed(records, active_partitions)
+        if not records:
+            return
+        to_message = self._to_message
+        if not self.flow_active:
+            try:
+                await self.perform_seek()
+            except Exception as ex:
+                self.log.warning(f"exception performing seek when flow not active {ex}")
+            return
+        for tp, record in self.scheduler.iterate(records):
+            if not self.flow_active or self.app.consumer_generation_id != generation_id:
+                break
+            if active_partitions is None or tp in active_partitions or tp in self._buffered_partitions:
+                self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
+                yield tp, to_message(tp, record)
+
+    async def _feed(self, records: dict, active_partitions) -> dict:
+        """Hand the fed topics' records to their feeds; the rest, for per-record delivery."""
+        rest, fed = {}, {}
+        for tp, batch in records.items():
+            feed = self.feeds.get(tp.topic)
+            if feed is None:
+                rest[tp] = batch
+            elif batch and (active_partitions is None or tp in active_partitions or tp in self._buffered_partitions):
+                fed.setdefault(feed, {})[tp] = batch
+        for feed, parts in fed.items():
+            for tp, batch in parts.items():
+                r_offset = self._read_offset[tp]
+                if r_offset is not None and batch[0].offset - r_offset > 1:
+                    await self._add_gap(tp, r_offset + 1, batch[0].offset)  # as Faust does for one record
+            fetched = Fetched(feed.topic, parts)
+            if feed.full():
+                # A rebalance while the feed is full abandons the hand-over; the records are read again.
+                await self.wait_first(feed.put(fetched), self.suspend_flow.wait())
+            else:
+                feed.put_nowait(fetched)
+            if self.flow_active:
+                for tp, batch in parts.items():
+                    self._read_offset[tp] = batch[-1].offset
+        return rest
+
+    def ack_spans(self, spans: list[tuple]) -> None:
+        """Ack every offset from first to last of each (tp, first, last) of a booked batch (a fetch
+        returns every record of its range; a hole is a record that no longer exists). Partitions
+        no longer assigned are left alone: their new owner reads from the committed offset."""
+        assigned = self.assignment()
+        for tp, first, last in spans:
+            if tp not in assigned:
+                continue
+            committed = self._committed_offset[tp]
+            index = self._acked_index[tp]
+            new = [o for o in range(max(first, committed or 0), last + 1) if o not in index]
+            if new:
+                index.update(new)
+                self._acked[tp].extend(new)
+                self._n_acked += len(new)
+
+    async def on_partitions_revoked(self, revoked) -> None:  # pragma: no cover
+        for feed in self.feeds.values():
+            feed.clear()  # read again from the committed offsets after the rebalance
+        await super().on_partitions_revoked(revoked)
+
     async def _drain_messages(self, fetcher: ServiceT) -> None:  # pragma: no cover
         callback = self.callback
         getmany = self.getmany

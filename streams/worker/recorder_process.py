@@ -37,6 +37,12 @@ def book_purchases(records: list[Record]) -> BatchResult:
         return _recorder.book_purchases(records)
 
 
+def book_purchase_rows(topic: str, rows: list[tuple]) -> BatchResult:
+    """A fed batch: (partition, offset, value, key) rows of `topic` (streams/worker/feed.py)."""
+    with gctune.paused():
+        return _recorder.book_purchases([Record(topic, *row) for row in rows])
+
+
 def register_suppliers(records: list[Record]) -> BatchResult:
     with gctune.paused():
         return _recorder.register_suppliers(records)
