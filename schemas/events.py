@@ -145,12 +145,18 @@ ADDITIONS: dict[type[Event], dict[str, object]] = {
 }
 
 
+_PLANS: dict[type, tuple] = {}  # per event type: (parents, name, empty) of each addition
+
+
 def unset_additions(event: Event) -> dict:
     """The `exclude` argument of `model_dump` that leaves out every addition still at its "not
     given" value; a dotted name (`supplier.identifiers`) reaches into a nested object."""
     exclude: dict = {}
-    for path, empty in ADDITIONS.get(type(event), {}).items():
-        *parents, name = path.split(".")
+    plan = _PLANS.get(type(event))
+    if plan is None:
+        plan = _PLANS[type(event)] = tuple((tuple(path.split(".")[:-1]), path.split(".")[-1], empty)
+                                           for path, empty in ADDITIONS.get(type(event), {}).items())
+    for parents, name, empty in plan:
         owner, spec = event, exclude
         for part in parents:
             owner, spec = getattr(owner, part), spec.setdefault(part, {})

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
-from ledger.books.registry import load_histories
+from ledger.books.registry import HistoryCache, load_histories
 from ledger.books.versions import Group, load_groups, lock_sources, spot_of
 from ledger.bulk import chunks, insert_rows
 from ledger.models import BuyerRow, Entry
@@ -53,7 +53,8 @@ def prepare(records: list[Record], now: datetime) -> list[Prepared]:
     return prepared
 
 
-def book(session: Session, prepared: list[Prepared], intake: Intake, now: datetime) -> None:
+def book(session: Session, prepared: list[Prepared], intake: Intake, now: datetime,
+         histories: HistoryCache | None = None) -> None:
     """Book a batch of `kuota.purchases.v1` records; every record gets exactly one outcome.
     Positions change only for what counts (`ledger.rules.states`): a completed purchase in force,
     and the reversals of such a purchase; a new version moves its purchase's part in the same
@@ -71,7 +72,8 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
     for g in groups.values():
         suppliers |= {g.entry.supplier_id} if g.entry else set()
         suppliers |= {spot.supplier_id for spot in g.reversals}
-    batch = _Batch(known, _reversed_amounts(session, targets), groups, load_histories(session, suppliers), now)
+    history = histories.load(session, suppliers) if histories is not None else load_histories(session, suppliers)
+    batch = _Batch(known, _reversed_amounts(session, targets), groups, history, now)
 
     for p in prepared:
         rec, ev, fp = p.rec, p.event, p.fingerprint

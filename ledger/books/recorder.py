@@ -3,6 +3,7 @@
 import logging
 import time
 from datetime import datetime, timezone
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -25,9 +26,10 @@ class Recorder:
                  expiring_days: int = 30):
         self.engine, self.epoch, self.expiring_days = engine, epoch, expiring_days
         self.retry_delay, self.max_delay = retry_delay, max_delay
+        self.histories = registry.HistoryCache()
 
     def book_purchases(self, records: list[Record]) -> BatchResult:
-        return self._run(records, booking.prepare, booking.book, exclusive=False)
+        return self._run(records, booking.prepare, partial(booking.book, histories=self.histories), exclusive=False)
 
     def register_suppliers(self, records: list[Record]) -> BatchResult:
         return self._run(records, registry.prepare, registry.register, exclusive=True)

@@ -4,7 +4,7 @@ and what a late change moves."""
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ledger.books.identities import aliases, resolve
@@ -37,6 +37,31 @@ def load_histories(session: Session, supplier_ids, as_of: datetime | None = None
         for sid, scale, coop, region, vf, vt, seq in session.execute(q):
             own[sid].append(Classification(scale, coop, region, vf, vt, seq))
     return defaultdict(list, {sid: own[target] for sid, target in counted_as.items() if target in own})
+
+
+class HistoryCache:
+    """Histories a recorder has read, kept while the registry stays as it was: its tables only
+    grow (a correction, a merge, an unmerge are new rows) and are written under the exclusive
+    registry lock, so their highest ids, read inside the batch's transaction, say whether
+    anything changed since. Saves reading a batch's thousands of suppliers again each batch."""
+
+    def __init__(self, limit: int = 500_000):
+        self.limit, self.version, self.known = limit, None, {}
+
+    def load(self, session: Session, supplier_ids) -> History:
+        version = registry_version(session)
+        if version != self.version or len(self.known) > self.limit:
+            self.version, self.known = version, {}
+        missing = {sid for sid in supplier_ids if sid not in self.known}
+        if missing:
+            loaded = load_histories(session, missing)
+            self.known.update((sid, loaded.get(sid, [])) for sid in missing)
+        return self.known
+
+
+def registry_version(session: Session) -> tuple:
+    return session.execute(select(*(select(func.max(table.id)).scalar_subquery()
+                                     for table in (Registration, SupplierLink, SupplierIdentifier)))).one()
 
 
 def prepare(records: list[Record], now: datetime) -> list[tuple[Record, object]]:
