@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default a SQLite file in data_dir")
     data_dir: Path = Field(Path("kuota-data"), description="where the SQLite ledger and logs live")
     partitions: int = Field(4, ge=1, description="partitions of the input topics")
-    batch_size: int = Field(4000, ge=1, description="records booked in one database transaction")
+    batch_size: int = Field(16000, ge=1, description="records booked in one database transaction (at most)")
     batch_within: float = Field(0.3, gt=0, description="seconds to wait for a batch to fill")
     group_id: str = Field("kuota-ledger", description="consumer group of the workers")
     topic_prefix: str = Field("", description="namespace before every topic name (tests, tenants)")
@@ -50,8 +50,9 @@ class Settings(BaseSettings):
                                      "for the API's /metrics; default <data_dir>/metrics")
     metrics_allow: str = Field("", description="comma-separated networks (CIDR) that may read /metrics besides "
                                "loopback, e.g. the Prometheus container's network")
-    evaluate_every: float = Field(2.0, gt=0, description="seconds between evaluations of the programs after "
-                                  "a change; unchanged books are evaluated once a minute (period ends, pace)")
+    evaluate_every: float = Field(0.2, gt=0, description="seconds between looks at whether the books changed; "
+                                  "a change is evaluated at the next look, unchanged books once a minute "
+                                  "(period ends, pace)")
     alert_webhooks: str = Field("", description="comma-separated URLs that receive each alert as JSON (POST)")
     api_host: str = Field("127.0.0.1", description="address the officers' API and dashboard listen on")
     api_port: int = Field(8000, ge=1, le=65535, description="port of the officers' API and dashboard")

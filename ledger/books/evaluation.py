@@ -49,7 +49,7 @@ def evaluate_all(session: Session, now: datetime, expiring_days: int = 30) -> li
     standings, alerts, lines = [], [], 0
     for program in programs:
         extra = adjustment_buckets(session, program)
-        judged = figures(program, buckets + extra, buyers, budgets, now)
+        judged = figures(program, _bearing(program, buckets, budgets) + extra, buyers, budgets, now)
         lines += len(judged)
         for (buyer, label), fig in sorted(judged.items()):
             previous = held.get((program.program_id, buyer, label))
@@ -73,12 +73,17 @@ def evaluate_all(session: Session, now: datetime, expiring_days: int = 30) -> li
 
 
 def position_buckets(session: Session, buyer: str | None = None) -> list[Bucket]:
+    """Every non-zero position (of one buyer, when given) as a bucket."""
     q = (select(Position.buyer_id, Position.period, Position.channel, Position.scale, Position.cooperative,
                 Position.local, Position.amount).where(Position.amount != 0))
     if buyer is not None:
         q = q.where(Position.buyer_id == buyer)
-    rows = session.execute(q)
-    return [Bucket(b, m, ch, SupplierClass(scale, bool(coop), bool(local)), int(amount))
+    # Plain rows through the connection, and one SupplierClass per distinct class: the evaluation
+    # reads every position each time, and ORM row handling was half of what that cost.
+    rows = session.connection().execute(q).all()
+    classes: dict[tuple, SupplierClass] = {}
+    return [Bucket(b, m, ch, classes.get((scale, coop, local)) or classes.setdefault(
+                (scale, coop, local), SupplierClass(scale, bool(coop), bool(local))), int(amount))
             for b, m, ch, scale, coop, local, amount in rows]
 
 
@@ -116,6 +121,15 @@ def exclusion_buckets(session: Session, program: ProgramDefined, as_of: datetime
             cls = class_on(histories.get(p.supplier_id, []), p.booked_on, p.region)
             out.append(Bucket(p.buyer_id, p.period, p.channel, cls, -part))
     return out
+
+
+def _bearing(program: ProgramDefined, buckets: list[Bucket], budgets: dict[tuple[str, int], int]) -> list[Bucket]:
+    # A share of budget judges only agencies that declared one (`figures` drops the other lines),
+    # so the positions of every other buyer need not be walked through for it.
+    if program.kind != "share_of_budget":
+        return buckets
+    declared = {agency for agency, _ in budgets}
+    return [b for b in buckets if b.buyer_id in declared]
 
 
 def _moved(previous: Standing, standing, fig: Figures, program: ProgramDefined) -> bool:

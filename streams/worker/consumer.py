@@ -22,7 +22,7 @@ from typing import Any, Coroutine
 
 import faust
 from faust.transport.consumer import CONSUMER_FETCHING
-from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer as AIOKafkaConsumer
 from mode import ServiceT
 
 from streams.worker.feed import Feed, Fetched
@@ -63,8 +63,24 @@ async def _finish(coro: Coroutine, pending: Any) -> Any:
     return await _rest_of(coro, pending)
 
 
+# Faust asks the broker to hold each fetch up to 1.5 s for more data; the embedded broker holds it
+# even when some data is waiting, so a purchase could wait that long before its batch began.
+# Kafka answers as soon as data is there, so this changes nothing there.
+FETCH_MAX_WAIT_MS = 100
+
+
+class LedgerConsumerThread(AIOKafkaConsumerThread):
+    def _create_worker_consumer(self, transport):
+        consumer = super()._create_worker_consumer(transport)
+        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read when the consumer starts its fetcher
+        return consumer
+
+
 class LedgerConsumer(AIOKafkaConsumer):
-    feeds: dict[str, Feed] = {}  # topic name -> its feed (set by `install_feed`)
+    feeds: dict[str, Feed] = {}  # topic name -> its feed (set by `add_feed`)
+
+    def _new_consumer_thread(self) -> LedgerConsumerThread:
+        return LedgerConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     async def getmany(self, timeout: float):  # pragma: no cover (the worker's fetch loop)
         """Faust's `getmany`, with the records of fed topics handed over a fetch at a time."""
