@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up bench bench-reports bench-import bench-ingest chaos screenshots clean
+.PHONY: demo test up bench bench-compare bench-reports bench-import bench-ingest bench-latency chaos screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ bench: $(STAMP)
 	$(BIN)/kuota bench --events 100000
 	$(BIN)/kuota bench --events 100000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
+# kuota end to end next to a hand-written reference consumer, kuota's work with no broker and the
+# raw consume rate, on one broker and one set of 100,000 events; the figures also in bench-compare.json.
+bench-compare: $(STAMP)
+	$(BIN)/kuota bench --compare --events 100000 --workers 2 --json bench-results/bench-compare.json
+
 # The compliance overview's response time over 1,000,000 entries in the local PostgreSQL.
 bench-reports: $(STAMP)
 	$(BIN)/kuota bench-reports --entries 1000000
@@ -37,6 +42,10 @@ bench-import: $(STAMP)
 # Records a second POST /api/v1/events acknowledges (100,000 purchases, batches of 500, 4 clients).
 bench-ingest: $(STAMP)
 	$(BIN)/kuota bench-ingest --records 100000 --batch 500 --clients 4
+
+# Produce -> alert latency (p50, p99, max) at a steady 2,000 purchases a second for 30 s.
+bench-latency: $(STAMP)
+	$(BIN)/kuota bench-latency --rate 2000 --seconds 30
 
 # The fault suite at full size (100,000 events per scenario, 10 kills, 20 s database outage).
 chaos: $(STAMP)

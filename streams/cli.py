@@ -161,13 +161,28 @@ def audit() -> None:
 
 
 @app.command()
-def bench(events: int = typer.Option(100_000, help="purchase events to stream"),
+def bench(events: int = typer.Option(100_000, min=1, help="purchase events to stream"),
           database_url: str | None = typer.Option(None, help="ledger URL; default a fresh SQLite file"),
-          workers: int = typer.Option(2, help="worker processes in one consumer group")) -> None:
+          workers: int = typer.Option(2, min=1, help="worker processes in one consumer group"),
+          compare: bool = typer.Option(False, "--compare", help="also a hand-written reference consumer and kuota's "
+                                                                "work with no broker, on the same events"),
+          work_only: bool = typer.Option(False, "--work-only", help="only kuota's work per event, no broker"),
+          json_file: Path | None = typer.Option(None, "--json", help="also write the figures to this file")) -> None:
     """Throughput end to end (produced -> committed in the ledger) against the raw consume rate."""
-    from streams.tools.bench import run_bench
+    if work_only:
+        from streams.tools.bench_workonly import run_work_only
 
-    run_bench(Settings(), console, events=events, database_url=database_url, workers=workers)
+        run_work_only(console, events=events, database_url=database_url, json_path=json_file)
+    elif compare:
+        from streams.tools.bench_compare import run_compare
+
+        result = run_compare(Settings(), console, events=events, database_url=database_url, workers=workers,
+                             json_path=json_file)
+        raise typer.Exit(ExitCode.OK if result["totals_agree"] else ExitCode.FAILED)
+    else:
+        from streams.tools.bench import run_bench
+
+        run_bench(Settings(), console, events=events, database_url=database_url, workers=workers, json_path=json_file)
 
 
 @app.command()
@@ -213,6 +228,21 @@ def bench_ingest(records: int = typer.Option(100_000, min=1, help="purchases to 
     from streams.tools.bench_ingest import run
 
     run(console, records=records, batch=batch, clients=clients, database_url=database_url, json_path=json)
+
+
+@app.command("bench-latency")
+def bench_latency(rate: int = typer.Option(2000, min=1, help="purchases a second, sent every 10 ms"),
+                  seconds: float = typer.Option(30.0, min=1, help="how long purchases are sent"),
+                  workers: int = typer.Option(1, min=1, help="worker processes in one consumer group"),
+                  companies: int = typer.Option(300, min=1, help="companies whose status the purchases change"),
+                  spacing: float = typer.Option(10.0, min=0.5, help="seconds between two changes of one company"),
+                  database_url: str | None = typer.Option(None, help="ledger URL; default a fresh SQLite file"),
+                  json: Path | None = typer.Option(None, "--json", help="write the figures to this file")) -> None:
+    """Produce -> alert latency (p50, p99, max) under a steady background of purchases."""
+    from streams.tools.bench_latency import run
+
+    run(Settings(), console, rate=rate, seconds=seconds, workers=workers, companies=companies, spacing=spacing,
+        database_url=database_url, json_path=json)
 
 
 def main() -> None:

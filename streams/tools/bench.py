@@ -24,13 +24,21 @@ from schemas.topics import PURCHASES, SUPPLIERS
 from streams.settings import Settings
 from streams.kafka.security import kafka_client_options
 from streams.kafka.topics import ensure_topics
-from streams.tools.procs import WorkerProcess, free_port, stop_all, worker_env
+from streams.tools.procs import ScenarioFailed, WorkerProcess, free_port, stop_all, worker_env
 
 WIB = timezone(timedelta(hours=7))
+Keyed = list[tuple[bytes, bytes]]
 
 
-def synthetic(n: int, seed: int = 7) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
+def synthetic(n: int, seed: int = 7, run: str | None = None) -> tuple[Keyed, Keyed]:
     """(suppliers, purchases) as (key, value): 2,000 suppliers, 200 buyers, a year of purchases."""
+    suppliers, purchases = synthetic_stream(n, seed, run)
+    return suppliers, list(purchases)
+
+
+def synthetic_stream(n: int, seed: int = 7, run: str | None = None):
+    """`synthetic` with the purchases as an iterator, for runs too large to hold at once; the
+    same seed and `run` give the same bytes."""
     rnd = random.Random(seed)
     sids = [f"{rnd.randrange(10**12, 10**13)}" for _ in range(2000)]
     scales = ["mikro", "kecil", "menengah", "besar"]
@@ -39,16 +47,18 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[tuple[bytes, bytes]], list[tu
         "occurred_at": "2024-01-01T08:00:00+07:00", "valid_from": "2024-01-01",
         "supplier": {"id": sid, "name": f"UMKM {i}", "region": "3216", "scale": rnd.choice(scales)}}))
         for i, sid in enumerate(sids)]
-    start, run = datetime(2024, 1, 1, 8, tzinfo=WIB), uuid.uuid4().hex[:8]
-    purchases = []
+    return suppliers, _purchases(rnd, sids, n, run or uuid.uuid4().hex[:8])
+
+
+def _purchases(rnd: random.Random, sids: list[str], n: int, run: str):
+    start = datetime(2024, 1, 1, 8, tzinfo=WIB)
     for i in range(n):
         buyer = f"opd-3216-{rnd.randrange(200):03d}"
-        purchases.append((buyer.encode(), orjson.dumps({
+        yield buyer.encode(), orjson.dumps({
             "type": "purchase.recorded", "schema_version": 1, "event_id": f"bench-{run}-{i:08d}",
             "occurred_at": (start + timedelta(minutes=rnd.randrange(525_000))).isoformat(),
             "buyer": {"id": buyer, "kind": "agency", "region": "3216"}, "supplier_id": rnd.choice(sids),
-            "amount": rnd.randrange(50_000, 50_000_000), "currency": "IDR", "channel": "toko_daring"})))
-    return suppliers, purchases
+            "amount": rnd.randrange(50_000, 50_000_000), "currency": "IDR", "channel": "toko_daring"})
 
 
 def produce(settings: Settings, topic: str, records) -> float:
@@ -88,30 +98,34 @@ async def _produce(settings: Settings, topic: str, records) -> float:
 
 
 async def raw_consume_rate(settings: Settings, topic: str, expected: int) -> float:
-    from aiokafka import AIOKafkaConsumer
+    """Records/s a plain aiokafka consumer reads from a topic already full, doing nothing with
+    them. Its partitions are assigned (no group to join) and the clock starts before the first
+    fetch, so every batch is timed, the first included."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.broker, group_id=f"bench-raw-{uuid.uuid4().hex}",
-                                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024**2,
-                                **kafka_client_options(settings, "aiokafka"))
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False,
+                                max_partition_fetch_bytes=4 * 1024**2, **kafka_client_options(settings, "aiokafka"))
     await consumer.start()
     try:
-        n, first = 0, None
+        await consumer.topics()  # metadata for the assignment below
+        consumer.assign([TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))])
+        await consumer.seek_to_beginning()
+        n, t0 = 0, time.perf_counter()
         while n < expected:
             batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
-            first = first or (time.perf_counter() if batch else None)
             n += sum(len(msgs) for msgs in batch.values())
-        return n / (time.perf_counter() - first)
+        return n / (time.perf_counter() - t0)
     finally:
         await consumer.stop()
 
 
 @contextmanager
-def ledger_url(database_url: str | None, workdir: Path):
+def ledger_url(database_url: str | None, workdir: Path, name: str = "bench"):
     """A fresh ledger: a new SQLite file, or a new schema in the given PostgreSQL database."""
     if not database_url or database_url.startswith("sqlite"):
-        yield database_url or f"sqlite:///{workdir / 'bench.db'}"
+        yield database_url or f"sqlite:///{workdir / f'{name}.db'}"
         return
-    with scratch_schema(database_url, "kuota_bench") as url:
+    with scratch_schema(database_url, f"kuota_{name}") as url:
         yield url
 
 
@@ -121,33 +135,50 @@ def receipts(engine, topic: str) -> int:
         return receipts_on_topic(s, topic)
 
 
-def run_bench(base: Settings, console: Console, *, events: int, database_url: str | None, workers: int = 2) -> dict:
+def results_dir() -> Path:
     workdir = Path("bench-results") / time.strftime("%Y%m%d-%H%M%S")
     workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
+
+
+def run_bench(base: Settings, console: Console, *, events: int, database_url: str | None, workers: int = 2,
+              json_path: Path | None = None) -> dict:
+    workdir = results_dir()
     broker = EmbeddedBroker(f"127.0.0.1:{free_port()}", workdir / "broker.log").start()
     try:
         with ledger_url(database_url, workdir) as url:
-            return _measure(base, console, broker, url, events, workdir, workers)
+            settings = base.model_copy(update={"broker": broker.bootstrap, "database_url": url, "data_dir": workdir})
+            suppliers, purchases = synthetic(events)
+            result = {"events": events, "workers": workers, "ledger": url.split(":")[0],
+                      "raw_consume_per_s": measure_raw(settings, purchases, console)}
+            result.update(measure_kuota(settings, console, workdir, suppliers, purchases, workers))
     finally:
         broker.stop()
+    for path in filter(None, (workdir / "result.json", json_path)):
+        path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    return result
 
 
-def _measure(base, console, broker, url, events, workdir, n_workers) -> dict:
-    settings = base.model_copy(update={"broker": broker.bootstrap, "database_url": url, "data_dir": workdir})
+def measure_raw(settings: Settings, purchases: list, console: Console, topic: str = "kuota.bench.raw") -> int:
+    produce(settings, topic, purchases)
+    rate = round(asyncio.run(raw_consume_rate(settings, topic, len(purchases))))
+    console.print(f"raw consume (aiokafka, no processing): {rate:,} records/s")
+    return rate
+
+
+def measure_kuota(settings: Settings, console: Console, workdir: Path, suppliers: list, purchases: list,
+                  n_workers: int) -> dict:
+    """`n_workers` real `kuota worker` processes; the clock runs from the first purchase produced
+    to the receipt of the last one committed in the ledger."""
+    url, events = settings.database_url, len(purchases)
     migrate(url)
     ensure_topics(settings)
-    suppliers, purchases = synthetic(events)
-    raw_topic = "kuota.bench.raw"
-    produce(settings, raw_topic, purchases)
-    raw_rate = asyncio.run(raw_consume_rate(settings, raw_topic, events))
-    console.print(f"raw consume (aiokafka, no processing): {raw_rate:,.0f} records/s")
-
-    env = worker_env(broker.bootstrap, url, workdir)
+    env = worker_env(settings.broker, url, workdir)
     produce(settings, settings.topic(SUPPLIERS), suppliers)  # waiting for the workers when they start
     launched = time.perf_counter()
     workers = [WorkerProcess(env, workdir / f"worker-{i}.log").start() for i in range(n_workers)]
+    engine = make_engine(url)
     try:
-        engine = make_engine(url)
         while receipts(engine, settings.topic(SUPPLIERS)) == 0:
             _alive(workers)
             time.sleep(0.05)
@@ -157,21 +188,26 @@ def _measure(base, console, broker, url, events, workdir, n_workers) -> dict:
             time.sleep(0.2)
         t0 = time.perf_counter()
         produce_secs = produce(settings, settings.topic(PURCHASES), purchases)
-        while (done := receipts(engine, settings.topic(PURCHASES))) < events:
-            _alive(workers)
-            time.sleep(_next_poll(done, events, time.perf_counter() - t0))
-        e2e = events / (time.perf_counter() - t0)
+        elapsed = wait_for_count(lambda: receipts(engine, settings.topic(PURCHASES)), events, t0,
+                                 lambda: _alive(workers))
     finally:
         stop_all(workers)
-    result = {"events": events, "workers": n_workers, "ledger": url.split(":")[0], "raw_consume_per_s": round(raw_rate),
-              "produce_per_s": round(events / produce_secs), "end_to_end_per_s": round(e2e),
+        engine.dispose()
+    result = {"produce_per_s": round(events / produce_secs), "end_to_end_per_s": round(events / elapsed),
               "first_booking_after_s": round(first_booking, 1)}
     console.print(f"worker start -> first record booked: {result['first_booking_after_s']} s")
     console.print(f"produce (aiokafka batches, load generator): {result['produce_per_s']:,} events/s")
     console.print(f"[bold]end to end (produced -> committed in the ledger): {result['end_to_end_per_s']:,} events/s[/]"
-                  f" over {done:,} events, {n_workers} worker(s), ledger {result['ledger']}")
-    (workdir / "result.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+                  f" over {events:,} events, {n_workers} worker(s), ledger {url.split(':')[0]}")
     return result
+
+
+def wait_for_count(count, events: int, t0: float, alive) -> float:
+    """Seconds from `t0` until `count()` reaches `events`, polled as `_next_poll` spaces it."""
+    while (done := count()) < events:
+        alive()
+        time.sleep(_next_poll(done, events, time.perf_counter() - t0))
+    return time.perf_counter() - t0
 
 
 def _next_poll(done: int, events: int, elapsed: float) -> float:
@@ -187,4 +223,4 @@ def _next_poll(done: int, events: int, elapsed: float) -> float:
 def _alive(workers: list[WorkerProcess]) -> None:
     for worker in workers:
         if not worker.running():
-            raise RuntimeError(f"a worker exited with {worker.process.returncode}; see its log in bench-results/")
+            raise ScenarioFailed(f"a worker exited with {worker.process.returncode}; see its log in bench-results/")
