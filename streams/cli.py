@@ -167,6 +167,8 @@ def bench(events: int = typer.Option(100_000, min=1, help="purchase events to st
           compare: bool = typer.Option(False, "--compare", help="also a hand-written reference consumer and kuota's "
                                                                 "work with no broker, on the same events"),
           work_only: bool = typer.Option(False, "--work-only", help="only kuota's work per event, no broker"),
+          reference_batch: int | None = typer.Option(None, min=1, help="with --compare: records the reference "
+                                                     "commits at once; default kuota's KUOTA_BATCH_SIZE"),
           json_file: Path | None = typer.Option(None, "--json", help="also write the figures to this file")) -> None:
     """Throughput end to end (produced -> committed in the ledger) against the raw consume rate."""
     if work_only:
@@ -177,7 +179,7 @@ def bench(events: int = typer.Option(100_000, min=1, help="purchase events to st
         from streams.tools.bench_compare import run_compare
 
         result = run_compare(Settings(), console, events=events, database_url=database_url, workers=workers,
-                             json_path=json_file)
+                             reference_batch=reference_batch, json_path=json_file)
         raise typer.Exit(ExitCode.OK if result["totals_agree"] else ExitCode.FAILED)
     else:
         from streams.tools.bench import run_bench

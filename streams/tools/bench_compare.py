@@ -33,6 +33,7 @@ READY_WITHIN = 120.0  # seconds for the reference to read the registry and join 
 
 
 def run_compare(base: Settings, console: Console, *, events: int, database_url: str | None, workers: int = 2,
+                reference_batch: int | None = None,
                 json_path: Path | None = None) -> dict:
     started, workdir, run = _now(), results_dir(), uuid.uuid4().hex[:8]
     suppliers, purchases = synthetic(events, run=run)
@@ -44,7 +45,8 @@ def run_compare(base: Settings, console: Console, *, events: int, database_url: 
             settings = base.model_copy(update={"broker": broker.bootstrap, "database_url": url, "data_dir": workdir})
             raw = measure_raw(settings, purchases, console)
             kuota = measure_kuota(settings, console, workdir, suppliers, purchases, workers)
-            ref = measure_reference(settings, console, workdir, as_connected(ref_url), purchases)
+            ref_batch = reference_batch or settings.batch_size  # default: commits as often as kuota
+            ref = measure_reference(settings, console, workdir, as_connected(ref_url), purchases, ref_batch)
             work = work_only_spawned(work_url, events, run=run)
             print_work_only(console, work)
             agreement = compare_totals(url, as_connected(ref_url))
@@ -59,6 +61,7 @@ def run_compare(base: Settings, console: Console, *, events: int, database_url: 
               "totals": agreement, "totals_agree": agreement["agree"],
               "first_booking_after_s": kuota["first_booking_after_s"], "produce_eps": kuota["produce_per_s"],
               "reference_outcome": ref["outcome"], "batch_size": settings.batch_size,
+              "reference_batch_size": ref_batch,
               "started_at": started, "finished_at": _now()}
     _print_summary(console, result)
     for path in filter(None, (workdir / "result.json", json_path)):
@@ -66,7 +69,8 @@ def run_compare(base: Settings, console: Console, *, events: int, database_url: 
     return result
 
 
-def measure_reference(settings: Settings, console: Console, workdir: Path, url: str, purchases: list) -> dict:
+def measure_reference(settings: Settings, console: Console, workdir: Path, url: str, purchases: list,
+                      batch: int) -> dict:
     """The reference consumer in its own process, on a topic of its own laid out as kuota's
     purchases topic, timed as kuota is: from the first purchase produced to the last one committed."""
     topic = f"{settings.topic_prefix}kuota.bench.reference"
@@ -74,7 +78,7 @@ def measure_reference(settings: Settings, console: Console, workdir: Path, url: 
     events = len(purchases)
     args = ["--broker", settings.broker, "--database-url", url, "--topic", topic, "--suppliers-topic",
             settings.topic(SUPPLIERS), "--group", f"bench-reference-{uuid.uuid4().hex[:8]}", "--events", str(events),
-            "--batch", str(settings.batch_size)]
+            "--batch", str(batch)]
     with open(workdir / "reference.log", "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streams.tools.bench_reference", *args],
                                 stdout=subprocess.PIPE, stderr=log, text=True)
@@ -91,8 +95,8 @@ def measure_reference(settings: Settings, console: Console, workdir: Path, url: 
             proc.kill()
             proc.wait()
     result = {"reference_eps": round(events / elapsed), "outcome": outcome}
-    console.print(f"[bold]reference consumer (kafka-python, pydantic, SQLAlchemy Core; one process): "
-                  f"{result['reference_eps']:,} events/s[/] produced -> committed")
+    console.print(f"[bold]reference consumer (kafka-python, pydantic, SQLAlchemy Core; one process; commits of "
+                  f"{batch:,}): {result['reference_eps']:,} events/s[/] produced -> committed")
     return result
 
 
