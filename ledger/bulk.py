@@ -42,6 +42,23 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     conn.exec_driver_sql(sql, params)
 
 
+def insert_tuples(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple], **same) -> None:
+    """Rows already as tuples in `columns` order (values that need no conversion), each followed
+    by the `same` values, one for the whole batch (a moment), converted once."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = _PLACEHOLDER[conn.dialect.paramstyle]
+    names = (*columns, *same)
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in names)}) "
+           f"VALUES ({', '.join([mark] * len(names))})")
+    tail = tuple(same.values())
+    if conn.dialect.name == "sqlite":
+        tail = tuple(_sqlite_datetime(v) if isinstance(v, datetime) else
+                     _sqlite_date(v) if isinstance(v, date) else v for v in tail)
+    conn.exec_driver_sql(sql, [row + tail for row in rows])
+
+
 def _sqlite_converter(rows: list[dict], column: str):
     """The text form SQLAlchemy's SQLite types write and read back (UTC, no offset), or None."""
     sample = next((row[column] for row in rows if row[column] is not None), None)

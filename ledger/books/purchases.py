@@ -39,6 +39,8 @@ class Prepared:
     event: PurchaseRecorded | PurchaseReversed | Invalid
     fingerprint: str = ""
     row: dict | None = None
+    original: Original | None = None  # a purchase's entry as later records of the batch see it
+    buyer: dict | None = None  # a purchase's buyer row
 
 
 def prepare(records: list[Record], now: datetime) -> list[Prepared]:
@@ -49,7 +51,11 @@ def prepare(records: list[Record], now: datetime) -> list[Prepared]:
             prepared.append(Prepared(rec, ev))
             continue
         fp = fingerprint(ev)
-        prepared.append(Prepared(rec, ev, fp, purchase_row(ev, fp, now) if isinstance(ev, PurchaseRecorded) else None))
+        if isinstance(ev, PurchaseRecorded):
+            row = purchase_row(ev, fp, now)
+            prepared.append(Prepared(rec, ev, fp, row, original_of(row), buyer_row(ev)))
+        else:
+            prepared.append(Prepared(rec, ev, fp))
     return prepared
 
 
@@ -84,7 +90,7 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         if verdict is not Seen.NEW:
             intake.not_new(rec, ev.event_id, verdict)
             continue
-        outcome = batch.purchase(ev, p.row) if isinstance(ev, PurchaseRecorded) else batch.reversal(ev, fp)
+        outcome = batch.purchase(p) if isinstance(ev, PurchaseRecorded) else batch.reversal(ev, fp)
         if isinstance(outcome, Refusal):
             intake.rejected(rec, outcome.reason, (outcome.message,), ev.event_id)
         else:
@@ -109,9 +115,10 @@ class _Batch:
         self.deltas = Deltas()
         self._arrivals = itertools.count(2**62)  # after every stored entry: a tie goes to the later arrival
 
-    def purchase(self, ev: PurchaseRecorded, row: dict) -> None:
-        booked = self._keep(ev.event_id, row)
-        self.buyers[ev.buyer.id] = buyer_row(ev)
+    def purchase(self, p: Prepared) -> None:
+        ev = p.event
+        booked = self._keep(ev.event_id, p.row, p.original)
+        self.buyers[ev.buyer.id] = p.buyer
         if ev.source is None:
             if counts(ev.state):
                 self._move(booked, ev.amount, 1)
@@ -151,8 +158,8 @@ class _Batch:
             self._move(booked, -amount, 1)
         return None
 
-    def _keep(self, event_id: str, row: dict) -> Original:
-        booked = original_of(row)
+    def _keep(self, event_id: str, row: dict, booked: Original | None = None) -> Original:
+        booked = booked or original_of(row)
         self.known[event_id], self.fingerprints[event_id] = booked, row["fingerprint"]
         self.rows.append(row)
         return booked
