@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.db import session_for
-from ledger.models import Alert, Entry, Receipt, Rejection
+from ledger.models import Alert, Entry, Evaluation, Position, Receipt, Rejection
 
 
 def reading(url: str) -> AbstractContextManager[Session]:
@@ -102,3 +102,30 @@ def outbox_backlog(session: Session) -> dict[str, int]:
     return {"rejections": session.scalar(select(func.count()).select_from(Rejection)
                                          .where(Rejection.published_at.is_(None))) or 0,
             "alerts": session.scalar(select(func.count()).select_from(Alert).where(Alert.published_at.is_(None))) or 0}
+
+
+def positions_by_class(session: Session) -> dict[tuple[str, str, str], int]:
+    """Net spend per buyer, month and supplier scale, from the positions (what a benchmark checks
+    another consumer's totals against)."""
+    rows = session.execute(select(Position.buyer_id, Position.period, Position.scale, func.sum(Position.amount))
+                           .group_by(Position.buyer_id, Position.period, Position.scale))
+    return {(buyer, period, scale): int(amount) for buyer, period, scale, amount in rows if amount}
+
+
+def recorded_at_by_event(session: Session, event_id_prefix: str) -> dict[str, datetime]:
+    """When the ledger learned each entry whose event id starts with the prefix."""
+    return dict(session.execute(select(Entry.event_id, Entry.recorded_at)
+                                .where(Entry.event_id.like(f"{event_id_prefix}%"))).all())
+
+
+def alert_moments(session: Session, program_id: str, buyer_prefix: str) -> dict[str, tuple]:
+    """(detected_at, published_at) of each alert of a program about buyers whose id starts with the prefix."""
+    return {alert_id: (detected, published) for alert_id, detected, published in session.execute(
+        select(Alert.alert_id, Alert.detected_at, Alert.published_at)
+        .where(Alert.program_id == program_id, Alert.buyer_id.like(f"{buyer_prefix}%")))}
+
+
+def evaluated_since_last_receipt(session: Session) -> bool:
+    """Whether the last evaluation of the programs began after the last record was received."""
+    evaluated = session.scalar(select(func.max(Evaluation.evaluated_at)))
+    return evaluated is not None and evaluated >= session.scalar(select(func.max(Receipt.received_at)))

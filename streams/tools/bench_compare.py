@@ -19,7 +19,7 @@ from sqlalchemy import func, select as query
 from sqlalchemy.orm import Session
 
 from ledger.db import ledger_url as as_connected, make_engine
-from ledger.models import Position
+from ledger.reports.checks import positions_by_class
 from schemas.topics import SUPPLIERS
 from streams.kafka.broker import EmbeddedBroker
 from streams.settings import Settings
@@ -103,11 +103,10 @@ def measure_reference(settings: Settings, console: Console, workdir: Path, url: 
 def compare_totals(kuota_url: str, ref_url: str) -> dict:
     """kuota's positions and the reference's totals, summed per buyer and month, and per buyer,
     month and supplier class."""
-    p, t = Position, reference.totals.c
-    kuota = _sums(kuota_url, query(p.buyer_id, p.period, p.scale, func.sum(p.amount))
-                  .group_by(p.buyer_id, p.period, p.scale))
-    ref = _sums(ref_url, query(t.buyer_id, t.period, t.scale, func.sum(t.amount))
-                .group_by(t.buyer_id, t.period, t.scale))
+    t = reference.totals.c
+    kuota = _read(kuota_url, positions_by_class)
+    ref = _read(ref_url, lambda s: {(b, p, c): int(a) for b, p, c, a in s.execute(
+        query(t.buyer_id, t.period, t.scale, func.sum(t.amount)).group_by(t.buyer_id, t.period, t.scale)) if a})
     kuota_months, ref_months = _by_month(kuota), _by_month(ref)
     differ = {k for k in kuota_months.keys() | ref_months.keys() if kuota_months.get(k) != ref_months.get(k)}
     return {"agree": not differ and bool(kuota_months), "classes_agree": kuota == ref,
@@ -115,11 +114,11 @@ def compare_totals(kuota_url: str, ref_url: str) -> dict:
             "kuota_amount": sum(kuota.values()), "reference_amount": sum(ref.values())}
 
 
-def _sums(url: str, statement) -> dict[tuple, int]:
+def _read(url: str, sums) -> dict[tuple, int]:
     engine = make_engine(url)
     try:
         with Session(engine) as s:
-            return {(b, p, c): int(a) for b, p, c, a in s.execute(statement) if a}
+            return sums(s)
     finally:
         engine.dispose()
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import orjson
 from rich.console import Console
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.db import make_engine, migrate
-from ledger.models import Alert, Entry, Evaluation, Receipt
+from ledger.reports.checks import alert_moments, evaluated_since_last_receipt, recorded_at_by_event
 from schemas.topics import ALERTS, PURCHASES, SUPPLIERS, TARGETS
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.security import kafka_client_options
@@ -126,9 +125,8 @@ def stages(engine, run_id: str, planned: list[plan.Trigger], sent: dict, arrived
         if (t := plan.match(alert, expected)) is not None:
             first.setdefault(t, at + wall)
     with Session(engine) as s:
-        booked = dict(s.execute(select(Entry.event_id, Entry.recorded_at).where(Entry.event_id.like(f"lat-{run_id}-%"))).all())
-        raised = {a.alert_id: (a.detected_at, a.published_at) for a in s.scalars(
-            select(Alert).where(Alert.program_id == plan.PROGRAM, Alert.buyer_id.like("co-3216-lat-%")))}
+        booked = recorded_at_by_event(s, f"lat-{run_id}-")
+        raised = alert_moments(s, plan.PROGRAM, "co-3216-lat-")
     steps: dict[str, list[float]] = {"sent_to_booking": [], "booking_to_evaluation": [],
                                      "evaluation_to_published": [], "published_to_received": []}
     for t, received in first.items():
@@ -152,8 +150,7 @@ def _registration(sid: str, scale: str) -> bytes:
 
 def _evaluated_since_booked(engine) -> bool:
     with Session(engine) as s:
-        evaluated = s.scalar(select(func.max(Evaluation.evaluated_at)))
-        return evaluated is not None and evaluated >= s.scalar(select(func.max(Receipt.received_at)))
+        return evaluated_since_last_receipt(s)
 
 
 async def _run(settings: Settings, stream: list[tuple], rate: int, alive):
