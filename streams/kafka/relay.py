@@ -108,15 +108,16 @@ class JournalSender:
 class Relay:
     """Sends journaled events the ledger has not booked and the current broker never had."""
 
-    def __init__(self, engine: Engine, topic_of, epoch: str, run_blocking, batch: int = RELAY_BATCH):
+    def __init__(self, engine: Engine, topic_of, epoch: str, run_blocking, batch: int = RELAY_BATCH,
+                 cluster_id=None):
         self.engine, self.topic_of, self.epoch, self.run_blocking = engine, topic_of, epoch, run_blocking
-        self.batch = batch
+        self.batch, self.cluster_id = batch, cluster_id
         self._lock = asyncio.Lock()
 
     async def flush(self) -> int:
         sent = 0
         async with self._lock:
-            while rows := await self.run_blocking(self._unsent):
+            while (rows := await self.run_blocking(self._unsent)) and await self._same_broker():
                 futures = [await self.topic_of(row.topic).send(key=row.key.encode() if row.key else None,
                                                                value=row.value) for row in rows]
                 await asyncio.gather(*futures)  # acknowledged by the broker before they are marked sent
@@ -125,6 +126,18 @@ class Relay:
         if sent:
             log.info("relay: %d journaled record(s) sent under broker epoch %s", sent, self.epoch)
         return sent
+
+    async def _same_broker(self) -> bool:
+        """Whether the broker is still the one this worker's epoch names. A broker started again
+        empty is left alone: the worker restarts under its identity and relays then (records sent
+        by a worker still on the old identity were seen to make the new broker's topics on the fly)."""
+        if self.cluster_id is None:
+            return True
+        now = await asyncio.to_thread(self.cluster_id)
+        if now != self.epoch:
+            log.info("relay: the broker is %s, not %s; waiting for the worker to restart under it", now, self.epoch)
+            return False
+        return True
 
     def _unsent(self):
         with Session(self.engine) as session:

@@ -28,7 +28,9 @@ def install_agents(app: faust.App, settings: Settings, books: Bookkeeper) -> Non
     alerts_out = Outbox.alerts(books.engine, alerts, books.blocking)
     registry_out = Outbox.registry_alerts(books.engine, alerts, books.blocking)
     inputs = {PURCHASES: purchases, SUPPLIERS: suppliers, TARGETS: targets}  # journaled events go to these
-    relay = Relay(books.engine, inputs.__getitem__, books.epoch, books.blocking)
+    # A pinned epoch (KUOTA_EPOCH) is not the broker's cluster id: then there is nothing to compare.
+    relay = Relay(books.engine, inputs.__getitem__, books.epoch, books.blocking,
+                  cluster_id=None if settings.epoch or not books.epoch else ClusterId(settings).current)
 
     async def publish_rejections():
         # Rejections are already kept in the ledger; a failed send is retried by the timer.

@@ -20,6 +20,7 @@ from ledger.books.journal import journal_counts
 from ledger.db import make_engine
 from streams.errors import StreamsError
 from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.topics import ensure_topics
 from streams import processes
 from streams.processes import tied
 from streams.settings import Settings
@@ -123,11 +124,19 @@ class Stack:
         for _ in range(attempts):
             try:
                 self.broker.start()
-                return
             except Exception as exc:  # the port not yet free: try again shortly
                 last = exc
                 self.broker.process = None
                 time.sleep(0.5)
+                continue
+            # The topics, made at once: a worker still on the old broker's identity would otherwise be
+            # the first to name them (its relay sending), and the broker would make them on the fly
+            # with none of their settings; such a topic was seen to hand out offsets twice.
+            try:
+                ensure_topics(self.settings.model_copy(update={"broker": self.broker.bootstrap}))
+            except Exception as exc:  # the worker makes them when it starts under the new identity
+                self.console.print(f"[yellow]topics not made yet on the new broker: {exc}[/]")
+            return
         raise StreamsError(f"broker tertanam tidak dapat dimulai lagi / the embedded broker could not be started "
                            f"again on {self.broker.bootstrap}: {last}")
 
