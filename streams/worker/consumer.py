@@ -87,18 +87,16 @@ class LedgerConsumer(AIOKafkaConsumer):
         records, active_partitions = await self._wait_next_records(timeout)
         if records is None or self.should_stop:
             return
-        generation_id = self.app.consumer_generation_id
-        if self.feeds and self.flow_active:
-            records = await self._feed(records, active_partitions)
-        if not records:
-            return
-        to_message = self._to_message
-        if not self.flow_active:
+        if not self.flow_active:  # as Faust: back to the committed offsets
             try:
                 await self.perform_seek()
             except Exception as ex:
                 self.log.warning(f"exception performing seek when flow not active {ex}")
             return
+        generation_id = self.app.consumer_generation_id
+        if self.feeds:
+            records = await self._feed(records, active_partitions)
+        to_message = self._to_message
         for tp, record in self.scheduler.iterate(records):
             if not self.flow_active or self.app.consumer_generation_id != generation_id:
                 break

@@ -32,11 +32,6 @@ def ready() -> bool:
     return _recorder is not None
 
 
-def book_purchases(records: list[Record]) -> BatchResult:
-    with gctune.paused():
-        return _recorder.book_purchases(records)
-
-
 def book_purchase_rows(topic: str, rows: list[tuple]) -> BatchResult:
     """A fed batch: (partition, offset, value, key) rows of `topic` (streams/worker/feed.py)."""
     with gctune.paused():
