@@ -1,7 +1,8 @@
 """Plain executemany for the hot statements (entries, receipts, position upserts): a row per event.
 
 SQLAlchemy's per-row parameter processing costs more than the database write itself at
-thousands of rows per second; this keeps the SQL the same and converts values once.
+thousands of rows per second; this keeps the SQL the same, and rows come as the tuples the
+driver takes, converted before the transaction (`values_of`).
 """
 
 from datetime import date, datetime, timezone
@@ -10,36 +11,6 @@ from operator import itemgetter
 from sqlalchemy import Connection, Table
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-
-
-def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    quote = conn.dialect.identifier_preparer.quote
-    mark = _PLACEHOLDER[conn.dialect.paramstyle]
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
-    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    if conn.dialect.name != "sqlite":
-        conn.exec_driver_sql(sql, [values(row) for row in rows])
-        return
-    converted = []
-    for i, column in enumerate(columns):
-        convert = _sqlite_converter(rows, column)
-        if convert is None:
-            continue
-        if _one_value(rows, column):  # recorded_at, received_at: one moment for the whole batch
-            text = convert(rows[0][column])
-            convert = lambda _value, text=text: text  # noqa: E731
-        converted.append((i, convert))
-    params = []
-    for row in rows:
-        param = list(values(row))
-        for i, convert in converted:
-            param[i] = convert(param[i])
-        params.append(tuple(param))
-    conn.exec_driver_sql(sql, params)
 
 
 def insert_tuples(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple], **same) -> None:
@@ -59,19 +30,13 @@ def insert_tuples(conn: Connection, table: Table, columns: tuple[str, ...], rows
     conn.exec_driver_sql(sql, [row + tail for row in rows])
 
 
-def _sqlite_converter(rows: list[dict], column: str):
-    """The text form SQLAlchemy's SQLite types write and read back (UTC, no offset), or None."""
-    sample = next((row[column] for row in rows if row[column] is not None), None)
-    if isinstance(sample, datetime):
-        return _sqlite_datetime
-    if isinstance(sample, date):
-        return _sqlite_date
-    return None
-
-
-def _one_value(rows: list[dict], column: str) -> bool:
-    first = rows[0][column]
-    return all(row[column] is first for row in rows)
+def values_of(row: dict, columns: tuple[str, ...], sqlite: bool) -> tuple:
+    """A row as the driver takes it, in `columns` order: on SQLite dates and moments become the
+    text SQLAlchemy's SQLite types write (`insert_tuples` then needs no conversion)."""
+    if not sqlite:
+        return tuple(row[c] for c in columns)
+    return tuple(_sqlite_datetime(v) if isinstance(v, datetime) else _sqlite_date(v) if isinstance(v, date) else v
+                 for v in (row[c] for c in columns))
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

@@ -19,7 +19,7 @@ from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
 from ledger.books.registry import HistoryCache, load_histories
 from ledger.books.versions import Group, load_groups, lock_sources, spot_of
-from ledger.bulk import chunks, insert_rows
+from ledger.bulk import chunks, insert_tuples, values_of
 from ledger.models import BuyerRow, Entry
 from ledger.rules.attribution import (Original, Refusal, Seen, buyer_row, original_of, purchase_row, reversal_row,
                                       reversible, seen)
@@ -29,21 +29,28 @@ from ledger.rules.fingerprint import fingerprint
 from schemas.decode import Invalid, decode
 from schemas.events import PurchaseRecorded, PurchaseReversed
 
+#: The columns of an entry as the recorder inserts it; `recorded_at`, one moment for the batch, follows.
+ENTRY_COLUMNS = ("event_id", "fingerprint", "kind", "buyer_id", "region", "supplier_id", "amount", "channel",
+                 "occurred_at", "booked_on", "period", "late", "reverses", "reference", "note", "lines", "state",
+                 "source_system", "source_key", "source_version", "declared_umk")
+
 
 @dataclass(slots=True)
 class Prepared:
-    """A record decoded, fingerprinted and (for a purchase) turned into its entry row: the work
-    that needs no database, done before the transaction so the write lock is held briefly."""
+    """A record decoded, fingerprinted and (for a purchase) turned into its entry row, down to
+    the values the driver takes: the work that needs no database, done before the transaction so
+    the write lock is held briefly."""
 
     rec: Record
     event: PurchaseRecorded | PurchaseReversed | Invalid
     fingerprint: str = ""
-    row: dict | None = None
+    values: tuple | None = None  # a purchase's entry in `ENTRY_COLUMNS` order, for the driver
     original: Original | None = None  # a purchase's entry as later records of the batch see it
     buyer: dict | None = None  # a purchase's buyer row
 
 
-def prepare(records: list[Record], now: datetime) -> list[Prepared]:
+def prepare(records: list[Record], now: datetime, *, sqlite: bool) -> list[Prepared]:
+    """`sqlite`: whether the ledger is SQLite, whose driver takes dates and moments as text."""
     prepared = []
     for rec in records:
         ev = decode("purchases", rec.value)
@@ -53,7 +60,8 @@ def prepare(records: list[Record], now: datetime) -> list[Prepared]:
         fp = fingerprint(ev)
         if isinstance(ev, PurchaseRecorded):
             row = purchase_row(ev, fp, now)
-            prepared.append(Prepared(rec, ev, fp, row, original_of(row), buyer_row(ev)))
+            prepared.append(Prepared(rec, ev, fp, values_of(row, ENTRY_COLUMNS, sqlite), original_of(row),
+                                     buyer_row(ev)))
         else:
             prepared.append(Prepared(rec, ev, fp))
     return prepared
@@ -79,7 +87,8 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         suppliers |= {g.entry.supplier_id} if g.entry else set()
         suppliers |= {spot.supplier_id for spot in g.reversals}
     history = histories.load(session, suppliers) if histories is not None else load_histories(session, suppliers)
-    batch = _Batch(known, _reversed_amounts(session, targets), groups, history, now)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    batch = _Batch(known, _reversed_amounts(session, targets), groups, history, now, sqlite)
 
     for p in prepared:
         rec, ev, fp = p.rec, p.event, p.fingerprint
@@ -96,8 +105,8 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         else:
             intake.applied(rec, ev.event_id)
 
-    if batch.rows:
-        insert_rows(session.connection(), Entry.__table__, batch.rows)
+    if batch.values:
+        insert_tuples(session.connection(), Entry.__table__, ENTRY_COLUMNS, batch.values, recorded_at=now)
         _upsert_buyers(session, list(batch.buyers.values()))
         batch.deltas.apply(session)
 
@@ -106,18 +115,18 @@ class _Batch:
     """What one batch has booked so far, so later records of the batch are judged against it."""
 
     def __init__(self, known: dict[str, Original], reversed_so_far: defaultdict[str, int],
-                 groups: dict[tuple[str, str], Group], histories, now: datetime):
-        self.known, self.reversed_so_far, self.groups, self.histories, self.now = (
-            known, reversed_so_far, groups, histories, now)
+                 groups: dict[tuple[str, str], Group], histories, now: datetime, sqlite: bool):
+        self.known, self.reversed_so_far, self.groups, self.histories, self.now, self.sqlite = (
+            known, reversed_so_far, groups, histories, now, sqlite)
         self.fingerprints = {eid: o.fingerprint for eid, o in known.items()}
-        self.rows: list[dict] = []
+        self.values: list[tuple] = []  # the entries to insert, in `ENTRY_COLUMNS` order
         self.buyers: dict[str, dict] = {}
         self.deltas = Deltas()
         self._arrivals = itertools.count(2**62)  # after every stored entry: a tie goes to the later arrival
 
     def purchase(self, p: Prepared) -> None:
         ev = p.event
-        booked = self._keep(ev.event_id, p.row, p.original)
+        booked = self._keep(ev.event_id, p.fingerprint, p.values, p.original)
         self.buyers[ev.buyer.id] = p.buyer
         if ev.source is None:
             if counts(ev.state):
@@ -147,7 +156,8 @@ class _Batch:
             amount = reversible(ev.reverses, ev.amount, original, self.reversed_so_far[ev.reverses])
         if isinstance(amount, Refusal):
             return amount
-        booked = self._keep(ev.event_id, reversal_row(ev, fp, self.now, original, amount))
+        row = reversal_row(ev, fp, self.now, original, amount)
+        booked = self._keep(ev.event_id, fp, values_of(row, ENTRY_COLUMNS, self.sqlite), original_of(row))
         if group is not None:
             group.reversal(spot_of(booked), amount)
             live = counts(group.current.state)
@@ -158,10 +168,9 @@ class _Batch:
             self._move(booked, -amount, 1)
         return None
 
-    def _keep(self, event_id: str, row: dict, booked: Original | None = None) -> Original:
-        booked = booked or original_of(row)
-        self.known[event_id], self.fingerprints[event_id] = booked, row["fingerprint"]
-        self.rows.append(row)
+    def _keep(self, event_id: str, fp: str, values: tuple, booked: Original) -> Original:
+        self.known[event_id], self.fingerprints[event_id] = booked, fp
+        self.values.append(values)
         return booked
 
     def _move(self, at, amount: int, entries: int) -> None:

@@ -30,7 +30,8 @@ class Recorder:
         self.statistics = Statistics(engine)
 
     def book_purchases(self, records: list[Record]) -> BatchResult:
-        result = self._run(records, booking.prepare, partial(booking.book, histories=self.histories), exclusive=False)
+        prepare = partial(booking.prepare, sqlite=self.engine.dialect.name == "sqlite")
+        result = self._run(records, prepare, partial(booking.book, histories=self.histories), exclusive=False)
         self.statistics.grew(result.received)
         return result
 
