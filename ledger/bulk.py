@@ -25,8 +25,7 @@ def insert_tuples(conn: Connection, table: Table, columns: tuple[str, ...], rows
            f"VALUES ({', '.join([mark] * len(names))})")
     tail = tuple(same.values())
     if conn.dialect.name == "sqlite":
-        tail = tuple(_sqlite_datetime(v) if isinstance(v, datetime) else
-                     _sqlite_date(v) if isinstance(v, date) else v for v in tail)
+        tail = tuple(sqlite_text(v) for v in tail)
     conn.exec_driver_sql(sql, [row + tail for row in rows])
 
 
@@ -35,18 +34,23 @@ def values_of(row: dict, columns: tuple[str, ...], sqlite: bool) -> tuple:
     text SQLAlchemy's SQLite types write (`insert_tuples` then needs no conversion)."""
     if not sqlite:
         return tuple(row[c] for c in columns)
-    return tuple(_sqlite_datetime(v) if isinstance(v, datetime) else _sqlite_date(v) if isinstance(v, date) else v
-                 for v in (row[c] for c in columns))
+    return tuple(sqlite_text(row[c]) for c in columns)
+
+
+def sqlite_text(value):
+    """A date or moment as the text SQLAlchemy's SQLite types write and read back (UTC, no
+    offset); any other value as it is."""
+    if isinstance(value, datetime):
+        return _sqlite_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _sqlite_date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
+    return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:-6]  # less its "+00:00"
 
 
 def upsert_adding(conn: Connection, table: Table, rows: list[dict], key: list[str], add: list[str]) -> None:

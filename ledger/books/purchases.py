@@ -19,20 +19,16 @@ from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
 from ledger.books.registry import HistoryCache, load_histories
 from ledger.books.versions import Group, load_groups, lock_sources, spot_of
-from ledger.bulk import chunks, insert_tuples, values_of
+from ledger.bulk import chunks, insert_tuples, sqlite_text, values_of
 from ledger.models import BuyerRow, Entry
-from ledger.rules.attribution import (Original, Refusal, Seen, buyer_row, original_of, purchase_row, reversal_row,
+from ledger.rules.attribution import (ENTRY_COLUMNS, Original, Refusal, Seen, buyer_row, original_of,
+                                      original_of_entry, purchase_entry, reversal_row,
                                       reversible, seen)
 from ledger.rules.eligibility import class_on
 from ledger.rules.states import Version, counts, takeover
 from ledger.rules.fingerprint import fingerprint
 from schemas.decode import Invalid, decode
 from schemas.events import PurchaseRecorded, PurchaseReversed
-
-#: The columns of an entry as the recorder inserts it; `recorded_at`, one moment for the batch, follows.
-ENTRY_COLUMNS = ("event_id", "fingerprint", "kind", "buyer_id", "region", "supplier_id", "amount", "channel",
-                 "occurred_at", "booked_on", "period", "late", "reverses", "reference", "note", "lines", "state",
-                 "source_system", "source_key", "source_version", "declared_umk")
 
 
 @dataclass(slots=True)
@@ -59,12 +55,21 @@ def prepare(records: list[Record], now: datetime, *, sqlite: bool) -> list[Prepa
             continue
         fp = fingerprint(ev)
         if isinstance(ev, PurchaseRecorded):
-            row = purchase_row(ev, fp, now)
-            prepared.append(Prepared(rec, ev, fp, values_of(row, ENTRY_COLUMNS, sqlite), original_of(row),
+            entry = purchase_entry(ev, fp, now)
+            prepared.append(Prepared(rec, ev, fp, _for_sqlite(entry) if sqlite else entry, original_of_entry(entry),
                                      buyer_row(ev)))
         else:
             prepared.append(Prepared(rec, ev, fp))
     return prepared
+
+
+_AT = ENTRY_COLUMNS.index("occurred_at")
+assert ENTRY_COLUMNS[_AT + 1] == "booked_on"
+
+
+def _for_sqlite(entry: tuple) -> tuple:
+    """An entry with its moment and day as the text SQLite's column types hold."""
+    return (*entry[:_AT], sqlite_text(entry[_AT]), entry[_AT + 1].isoformat(), *entry[_AT + 2:])
 
 
 def book(session: Session, prepared: list[Prepared], intake: Intake, now: datetime,

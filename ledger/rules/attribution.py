@@ -7,6 +7,7 @@ reads or writes a database.
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from operator import itemgetter
 
 import orjson
 
@@ -94,21 +95,37 @@ def reversible(reverses: str, requested: int | None, original: Original | None,
     return amount
 
 
-def purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
-    """The entry of a purchase: its date in the buyer's region decides the period and, later,
-    the supplier's class; `late` when the ledger learns of it after that month has closed; its
-    state, the source record and version it copies, and the UMK value that source declares."""
-    day = local_date(ev.occurred_at, ev.buyer.region)
+#: An entry's columns in the order `purchase_entry` gives them; `recorded_at`, one moment for a
+#: whole batch, is apart.
+ENTRY_COLUMNS = ("event_id", "fingerprint", "kind", "buyer_id", "region", "supplier_id", "amount", "channel",
+                 "occurred_at", "booked_on", "period", "late", "reverses", "reference", "note", "lines", "state",
+                 "source_system", "source_key", "source_version", "declared_umk")
+_ORIGINAL = itemgetter(*(ENTRY_COLUMNS.index(name) for name in Original.__slots__))
+
+
+def purchase_entry(ev: PurchaseRecorded, fp: str, now: datetime) -> tuple:
+    """The entry of a purchase, in `ENTRY_COLUMNS` order: its date in the buyer's region decides
+    the period and, later, the supplier's class; `late` when the ledger learns of it after that
+    month has closed; its state, the source record and version it copies, and the UMK value that
+    source declares. A tuple, not a dict: the books build one per purchase, by the thousand."""
+    region = ev.buyer.region
+    day = local_date(ev.occurred_at, region)
     lines = orjson.dumps([line.model_dump(mode="json") for line in ev.lines]).decode() if ev.lines else None
     src = ev.source
-    return dict(
-        event_id=ev.event_id, fingerprint=fp, kind="purchase", buyer_id=ev.buyer.id, region=ev.buyer.region,
-        supplier_id=ev.supplier_id, amount=ev.amount, channel=ev.channel.value, occurred_at=ev.occurred_at,
-        booked_on=day, period=month_of(day), recorded_at=now, late=now >= month_end(day, ev.buyer.region),
-        reverses=None, reference=ev.reference, note=None, lines=lines, state=ev.state,
-        source_system=src.system if src else None, source_key=src.key if src else None,
-        source_version=src.version if src else None, declared_umk=ev.declared_umk_amount,
-    )
+    return (ev.event_id, fp, "purchase", ev.buyer.id, region, ev.supplier_id, ev.amount, ev.channel.value,
+            ev.occurred_at, day, month_of(day), now >= month_end(day, region), None, ev.reference, None, lines,
+            ev.state, src.system if src else None, src.key if src else None, src.version if src else None,
+            ev.declared_umk_amount)
+
+
+def purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
+    """`purchase_entry` by column name, with `recorded_at`."""
+    return dict(zip(ENTRY_COLUMNS, purchase_entry(ev, fp, now)), recorded_at=now)
+
+
+def original_of_entry(entry: tuple) -> Original:
+    """What later records see of an entry given in `ENTRY_COLUMNS` order."""
+    return Original(*_ORIGINAL(entry))
 
 
 def reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Original, amount: int) -> dict:

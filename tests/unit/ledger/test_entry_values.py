@@ -4,11 +4,16 @@ added at the insert), and SQLite gets the text its column types read."""
 
 from datetime import date, datetime, timezone
 
-from ledger.books.purchases import ENTRY_COLUMNS
+from ledger.rules.attribution import ENTRY_COLUMNS
+import pytest
+
+from ledger.books.purchases import prepare
+from ledger.books.intake import Record
 from ledger.bulk import values_of
 from ledger.models import Entry
 from ledger.rules.attribution import original_of, purchase_row, reversal_row
-from tests.factories import model, purchase, reversal
+from ledger.rules.fingerprint import fingerprint
+from tests.factories import model, purchase, reversal, wire
 
 NOW = datetime(2024, 3, 20, 3, tzinfo=timezone.utc)
 
@@ -43,3 +48,23 @@ def test_other_drivers_take_the_values_as_they_are():
     values = values_of(row, ENTRY_COLUMNS, sqlite=False)
     assert values == tuple(row[c] for c in ENTRY_COLUMNS)
     assert isinstance(values[ENTRY_COLUMNS.index("booked_on")], date)
+
+
+LINES = [{"description": "semen", "category": "bahan bangunan", "quantity": 10, "unit_price": 2_000},
+         {"description": "kue", "quantity": 5, "unit_price": 4_000}]
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"at": "2024-03-31T23:30:00+07:00", "region": "7371", "buyer_name": "Dinas", "reference": "INV-9"},
+    {"at": "2024-12-31T16:59:59.123456Z", "region": "9471", "kind": "company", "channel": "kemitraan"},
+    {"amount": 40_000, "lines": LINES, "state": "pending"},
+    {"source": ("spse", "K-1", 3), "declared_umk_amount": 0, "state": "void"},
+])
+@pytest.mark.parametrize("sqlite", [True, False])
+def test_a_prepared_purchase_is_its_entry_row_as_the_driver_takes_it_and_as_later_records_see_it(fields, sqlite):
+    doc = purchase(**fields)
+    [p] = prepare([Record("kuota.purchases.v1", 0, 7, wire(doc))], NOW, sqlite=sqlite)
+    row = purchase_row(model(doc), fingerprint(model(doc)), NOW)
+    assert p.values == values_of(row, ENTRY_COLUMNS, sqlite)
+    assert p.original == original_of(row)
