@@ -29,6 +29,10 @@ from ledger.rules.states import Version, counts, takeover
 from ledger.rules.fingerprint import fingerprint
 from schemas.decode import Invalid, decode
 from schemas.events import PurchaseRecorded, PurchaseReversed
+from schemas.plain import PlainPurchase, plain_purchase
+
+#: A purchase as decoded: by the pydantic models, or on the hot path's plainest shape (`schemas.plain`).
+PURCHASE = (PurchaseRecorded, PlainPurchase)
 
 
 @dataclass(slots=True)
@@ -38,7 +42,7 @@ class Prepared:
     the write lock is held briefly."""
 
     rec: Record
-    event: PurchaseRecorded | PurchaseReversed | Invalid
+    event: PurchaseRecorded | PlainPurchase | PurchaseReversed | Invalid
     fingerprint: str = ""
     values: tuple | None = None  # a purchase's entry in `ENTRY_COLUMNS` order, for the driver
     original: Original | None = None  # a purchase's entry as later records of the batch see it
@@ -49,12 +53,12 @@ def prepare(records: list[Record], now: datetime, *, sqlite: bool) -> list[Prepa
     """`sqlite`: whether the ledger is SQLite, whose driver takes dates and moments as text."""
     prepared = []
     for rec in records:
-        ev = decode("purchases", rec.value)
+        ev = plain_purchase(rec.value) or decode("purchases", rec.value)
         if isinstance(ev, Invalid):
             prepared.append(Prepared(rec, ev))
             continue
         fp = fingerprint(ev)
-        if isinstance(ev, PurchaseRecorded):
+        if isinstance(ev, PURCHASE):
             entry = purchase_entry(ev, fp, now)
             prepared.append(Prepared(rec, ev, fp, _for_sqlite(entry) if sqlite else entry, original_of_entry(entry),
                                      buyer_row(ev)))
@@ -82,11 +86,11 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
     targets = {ev.reverses for ev in events if isinstance(ev, PurchaseReversed)}
     known = _load_entries(session, {ev.event_id for ev in events} | targets)
     # Only purchases with a source (and reversals of such purchases) need their versions read.
-    sources = {(ev.source.system, ev.source.key) for ev in events if isinstance(ev, PurchaseRecorded) and ev.source}
+    sources = {(ev.source.system, ev.source.key) for ev in events if isinstance(ev, PURCHASE) and ev.source}
     sources |= {known[t].source for t in targets if t in known and known[t].source}
     lock_sources(session, sources)
     groups = load_groups(session, sources) if sources else {}
-    suppliers = {ev.supplier_id for ev in events if isinstance(ev, PurchaseRecorded)}
+    suppliers = {ev.supplier_id for ev in events if isinstance(ev, PURCHASE)}
     suppliers |= {o.supplier_id for o in known.values()}
     for g in groups.values():
         suppliers |= {g.entry.supplier_id} if g.entry else set()
@@ -104,7 +108,7 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         if verdict is not Seen.NEW:
             intake.not_new(rec, ev.event_id, verdict)
             continue
-        outcome = batch.purchase(p) if isinstance(ev, PurchaseRecorded) else batch.reversal(ev, fp)
+        outcome = batch.purchase(p) if isinstance(ev, PURCHASE) else batch.reversal(ev, fp)
         if isinstance(outcome, Refusal):
             intake.rejected(rec, outcome.reason, (outcome.message,), ev.event_id)
         else:

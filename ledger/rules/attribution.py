@@ -13,6 +13,7 @@ import orjson
 
 from schemas.codes import RejectReason
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
+from schemas.plain import PlainPurchase
 from ledger.rules.eligibility import derive_scale
 from ledger.rules.periods import local_date, month_end, month_of
 from ledger.rules.states import COMPLETED
@@ -103,7 +104,7 @@ ENTRY_COLUMNS = ("event_id", "fingerprint", "kind", "buyer_id", "region", "suppl
 _ORIGINAL = itemgetter(*(ENTRY_COLUMNS.index(name) for name in Original.__slots__))
 
 
-def purchase_entry(ev: PurchaseRecorded, fp: str, now: datetime) -> tuple:
+def purchase_entry(ev: PurchaseRecorded | PlainPurchase, fp: str, now: datetime) -> tuple:
     """The entry of a purchase, in `ENTRY_COLUMNS` order: its date in the buyer's region decides
     the period and, later, the supplier's class; `late` when the ledger learns of it after that
     month has closed; its state, the source record and version it copies, and the UMK value that
@@ -143,7 +144,7 @@ def reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Origina
     )
 
 
-def buyer_row(ev: PurchaseRecorded) -> dict:
+def buyer_row(ev: PurchaseRecorded | PlainPurchase) -> dict:
     return {"id": ev.buyer.id, "kind": ev.buyer.kind.value, "name": ev.buyer.name, "region": ev.buyer.region}
 
 
