@@ -166,6 +166,9 @@ def measure_raw(settings: Settings, purchases: list, console: Console, topic: st
     return rate
 
 
+READY = "Worker ready"  # Faust's line once a worker's partitions are assigned and its fetcher runs
+
+
 def measure_kuota(settings: Settings, console: Console, workdir: Path, suppliers: list, purchases: list,
                   n_workers: int) -> dict:
     """`n_workers` real `kuota worker` processes; the clock runs from the first purchase produced
@@ -183,9 +186,14 @@ def measure_kuota(settings: Settings, console: Console, workdir: Path, suppliers
             _alive(workers)
             time.sleep(0.05)
         first_booking = time.perf_counter() - launched
-        while receipts(engine, settings.topic(SUPPLIERS)) < len(suppliers):  # all joined and booking
+        while receipts(engine, settings.topic(SUPPLIERS)) < len(suppliers):  # the registry is booked
             _alive(workers)
             time.sleep(0.2)
+        # and every worker has its partitions: one may join a second later, and a few seconds of
+        # purchases would then wait for it on the clock (the reference's clock starts at its assignment)
+        while not all(READY in worker.log_text() for worker in workers):
+            _alive(workers)
+            time.sleep(0.05)
         t0 = time.perf_counter()
         produce_secs = produce(settings, settings.topic(PURCHASES), purchases)
         elapsed = wait_for_count(lambda: receipts(engine, settings.topic(PURCHASES)), events, t0,
