@@ -2,8 +2,8 @@
 
 Nearly every purchase on the wire has one shape: the required fields, perhaps a buyer name, a
 reference and a state, all text plain printable ASCII. For such a record `plain_purchase` gives
-the same values `PurchaseRecorded` would and the JSON its fingerprint hashes, in about a third of
-the time. Anything else - another type, lines, a source, a declared UMK value, an unknown or
+the same values `PurchaseRecorded` would and the JSON its fingerprint hashes: about 6 µs with the
+hash, where the models' validation and serialisation took 9. Anything else - another type, lines, a source, a declared UMK value, an unknown or
 missing field, a value of another type or outside its range, text that needs escaping or is not
 ASCII, a time written any other way than `YYYY-MM-DDTHH:MM:SS` with `Z` or an offset - gives None,
 and the pydantic models decide, as they decide every rejection and its message. The models stay
