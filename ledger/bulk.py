@@ -41,16 +41,10 @@ def sqlite_text(value):
     """A date or moment as the text SQLAlchemy's SQLite types write and read back (UTC, no
     offset); any other value as it is."""
     if isinstance(value, datetime):
-        return _sqlite_datetime(value)
+        return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:-6]  # less its "+00:00"
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:-6]  # less its "+00:00"
 
 
 def upsert_adding(conn: Connection, table: Table, rows: list[dict], key: list[str], add: list[str]) -> None:
