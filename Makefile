@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/kuota demo
 
 test: $(STAMP)
+	scripts/ensure-postgres
 	scripts/ensure-test-tools
 	$(BIN)/pytest
 
