@@ -186,6 +186,8 @@ def migrate(url: str) -> None:
         with engine.connect() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if cfg.attributes.get("recount_positions"):
+                _recount_positions(conn)
             conn.commit()
     except KuotaError:
         raise
@@ -193,6 +195,16 @@ def migrate(url: str) -> None:
         raise MigrationError(f"could not migrate {_masked(make_url(url))}: {_reason(exc)}") from exc
     finally:
         engine.dispose()
+
+
+def _recount_positions(conn) -> None:
+    """A revision changed which entries count (0007 re-keyed SPSE contracts): the positions are
+    written anew from the entries, with the schema at head, in the upgrade's transaction."""
+    from ledger.books.recount import rebuild_positions
+
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        rebuild_positions(session)
+        session.commit()  # releases the savepoint; the upgrade's transaction commits the whole
 
 
 @contextmanager

@@ -1,18 +1,16 @@
 """The ledger checks itself: every record accounted for, positions equal to a recount of the
 entries that count (`ledger.rules.states` applied to every entry afresh)."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.rules.eligibility import class_on
-from ledger.rules.states import Version, entry_standing, in_force
 from ledger.books.intake import APPLIED, DUPLICATE, REJECTED
 from ledger.books.journal import JournalCounts, journal_counts
+from ledger.books.recount import recount
 from ledger.models import Entry, Position, Receipt, Registration, Rejection, SupplierLink
-from ledger.books.registry import load_histories
 
 
 @dataclass
@@ -79,19 +77,7 @@ def _accounting(session: Session, report: AuditReport) -> None:
 
 
 def _positions(session: Session, report: AuditReport) -> None:
-    entries = session.execute(select(Entry.id, Entry.kind, Entry.state, Entry.source_system, Entry.source_key,
-                                     Entry.source_version, Entry.buyer_id, Entry.region, Entry.supplier_id,
-                                     Entry.period, Entry.channel, Entry.booked_on, Entry.amount)).all()
-    current = _versions_in_force(entries)
-    histories = load_histories(session, {e.supplier_id for e in entries})
-    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for e in entries:
-        if entry_standing(e.kind, e.state, e.id, current.get((e.source_system, e.source_key)))[1] is not None:
-            continue  # pending, void or superseded: never in the positions
-        cls = class_on(histories.get(e.supplier_id, []), e.booked_on, e.region)
-        acc = expected[(e.buyer_id, e.period, e.channel, cls.scale, cls.cooperative, cls.local)]
-        acc[0] += e.amount
-        acc[1] += 1
+    expected = recount(session)
     stored = {(p.buyer_id, p.period, p.channel, p.scale, bool(p.cooperative), bool(p.local)): [p.amount, p.entries]
               for p in session.scalars(select(Position))}
     for key in sorted(set(expected) | set(stored)):
@@ -101,13 +87,3 @@ def _positions(session: Session, report: AuditReport) -> None:
                 f"position {'/'.join(map(str, key))}: stored {have[0]} in {have[1]} entries, "
                 f"entries add up to {want[0]} in {want[1]}")
     report.positions_checked = len(stored)
-
-
-def _versions_in_force(entries) -> dict[tuple[str, str], Version]:
-    """The version in force of each source record, recounted from every entry (not from the
-    positions' own bookkeeping)."""
-    versions: dict[tuple[str, str], list[Version]] = defaultdict(list)
-    for e in entries:
-        if e.kind == "purchase" and e.source_system is not None:
-            versions[(e.source_system, e.source_key)].append(Version(e.source_version, e.id, e.state))
-    return {source: in_force(found) for source, found in versions.items()}

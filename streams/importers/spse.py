@@ -1,14 +1,17 @@
 """SPSE contracts (LKPP's e-procurement system), tender and non-tender, as `purchase.recorded`.
 
-- One purchase per contract: the package code (`kd_tender` or `kd_nontender`) and `no_kontrak`
-  are its source key, `versi_addendum` its version, so the highest addendum is the amount in
-  force and an addendum corrects the contract instead of adding a second purchase. The event id
-  derives from package, contract number and addendum: an exact copy of a row is a duplicate, the
-  same three with another content is a conflicting copy.
+- One purchase per package and supplier: the package code (`kd_tender` or `kd_nontender`) and
+  the supplier's id (below) are its source key, `versi_addendum` its version, so the highest
+  addendum is the contract in force and an addendum corrects the contract instead of adding a
+  second purchase, whatever contract number it carries (SPSE files an addendum under a number of
+  its own: `.../ADD-01/...`, `SP.02.a`, or another letter number altogether). The event id
+  derives from package, supplier and addendum: an exact copy of a row is a duplicate, the same
+  three with another content is a conflicting copy. Until migration 0007 the key was the
+  package and the contract number; that migration re-keys the contracts a ledger already holds.
 - The purchase date is `tgl_kontrak` (the day only), at noon in the buyer's region's time zone.
 - `Kontrak Sedang Berjalan` and `Kontrak Selesai` are `completed`: a signed contract is realised
   spend from its signing, as LKPP counts it. A stopped, cancelled or terminated contract
-  (`status_kontrak` naming dihentikan, dibatalkan or putus) is `void`. Any other status is not
+  (`status_kontrak` naming dihentikan, dibatalkan, putus or pemutusan) is `void`. Any other status is not
   imported (`unknown_status`) so that a new LKPP status is looked at, never guessed.
 - Amount `nilai_kontrak` and declared UMK value `nilai_umk_kontrak`, each rounded half up to
   whole rupiah per record.
@@ -28,7 +31,7 @@ from streams.importers.ids import short_key
 from streams.importers.klpd import buyer, region_of
 
 RUNNING_OR_DONE = {"kontrak sedang berjalan", "kontrak selesai"}
-STOPPED = re.compile(r"henti|batal|putus", re.IGNORECASE)
+STOPPED = re.compile(r"henti|batal|putus|pemutusan", re.IGNORECASE)  # "Pemutusan Kontrak": terminated
 
 
 def state_of(status) -> str | NotImported:
@@ -65,6 +68,11 @@ def version_of(record: dict) -> int | NotImported:
     return version
 
 
+def contract_key(package, supplier: str) -> str:
+    """The source key of one SPSE contract: its package and its supplier (the addenda share it)."""
+    return short_key(package, supplier)
+
+
 class SpseContracts(JsonArrayFormat):
     name = "spse-kontrak"
     title = "SPSE: kontrak tender dan non-tender / tender and non-tender contracts"
@@ -82,14 +90,15 @@ class SpseContracts(JsonArrayFormat):
             version_of(record)
         if problem := first_problem(region, day, amount, state, version):
             return problem
+        supplier = supplier_of(record)
         event = {
             "type": "purchase.recorded", "schema_version": 1,
-            "event_id": event_id("spse", package, contract, version),
+            "event_id": event_id("spse", package, supplier, version),
             "occurred_at": noon_on(day, region),
             "buyer": buyer(record["kd_klpd"], record["kd_satker_str"], record.get("nama_satker"), region),
-            "supplier_id": supplier_of(record), "amount": amount, "currency": "IDR",
+            "supplier_id": supplier, "amount": amount, "currency": "IDR",
             "channel": channel_of(record), "reference": contract[:100], "state": state,
-            "source": {"system": "spse", "key": short_key(package, contract), "version": version},
+            "source": {"system": "spse", "key": contract_key(package, supplier), "version": version},
         }
         declared = whole_rupiah(record.get("nilai_umk_kontrak"))
         if declared is not None:

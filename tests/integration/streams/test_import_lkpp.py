@@ -29,15 +29,29 @@ def rupiah(value) -> int:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def spse_totals(rows: list[dict]) -> dict[tuple[str, str], int]:
-    """One per contract at its latest addendum, rounded half up, running or finished only."""
+def spse_supplier(r: dict) -> str:
+    """The supplier's tax id as digits, a 15-digit NPWP with the leading 0 of its 16-digit form."""
+    for field in ("npwp_16_penyedia", "npwp16_penyedia", "npwp_penyedia"):
+        digits = "".join(c for c in str(r.get(field) or "") if c.isdigit())
+        if len(digits) in (15, 16):
+            return digits.zfill(16)
+    return f"lkpp:{r.get('kd_penyedia')}"
+
+
+def spse_latest(rows: list[dict]) -> list[dict]:
+    """One contract per package and supplier, at its latest addendum (whatever its contract number)."""
     latest = {}
     for r in rows:
-        key = (r.get("kd_tender") or r.get("kd_nontender"), r["no_kontrak"].strip())
+        key = (r.get("kd_tender") or r.get("kd_nontender"), spse_supplier(r))
         if key not in latest or r["versi_addendum"] > latest[key]["versi_addendum"]:
             latest[key] = r
+    return list(latest.values())
+
+
+def spse_totals(rows: list[dict]) -> dict[tuple[str, str], int]:
+    """One per contract at its latest addendum, rounded half up, running or finished only."""
     totals = defaultdict(int)
-    for r in latest.values():
+    for r in spse_latest(rows):
         if r["status_kontrak"] in ("Kontrak Sedang Berjalan", "Kontrak Selesai"):
             totals[(f"{r['kd_klpd']}-{r['kd_satker_str']}", r["tgl_kontrak"][:4])] += rupiah(r["nilai_kontrak"])
     return dict(totals)
@@ -67,6 +81,21 @@ def test_spse_contracts_add_up_per_buyer_and_year_and_a_second_import_changes_no
         assert reported(env) == expected
     assert "rejected" not in receipts(ledger)
     assert "AUDIT OK" in kuota(env, "audit").stdout  # what the imports sent, the ledger received
+
+
+def test_addenda_under_new_contract_numbers_count_once_at_the_latest(ledger, kuota_env, tmp_path):
+    env = kuota_env(ledger)
+    rows = raw("spse-tender-kontrak-kalbar-2023.json")
+    latest = spse_latest(rows)
+    assert len(latest) < len({(r["kd_tender"], r["no_kontrak"]) for r in rows})  # addenda under numbers of their own
+    expected = sum(rupiah(r["nilai_kontrak"]) for r in latest
+                   if r["status_kontrak"] in ("Kontrak Sedang Berjalan", "Kontrak Selesai"))
+    assert expected == 244_248_601_706
+    summary = imported(env, REAL / "spse-tender-kontrak-kalbar-2023.json")
+    with running_worker(env, tmp_path / "worker.log"):
+        wait_until_booked(ledger, sent(summary), "every contract and addendum booked")
+        assert sum(x["total"] for x in report_json(env, "--period", "year") if x["period"] == "2023") == expected
+    assert "AUDIT OK" in kuota(env, "audit").stdout
 
 
 def test_three_broken_records_are_reported_with_their_positions_and_the_rest_imported(ledger, kuota_env, tmp_path):

@@ -25,7 +25,8 @@ def test_a_nontender_contract_is_a_completed_purchase_of_its_work_unit():
     assert event["occurred_at"] == "2023-11-28T12:00:00+07:00"  # the contract's day, at noon WIB
     assert (event["channel"], event["state"], event["supplier_id"]) == ("pengadaan_langsung", "completed",
                                                                        "npwp:0603243239707000")
-    assert event["source"] == {"system": "spse", "key": "10937097/000.1.8/ 607 /SPK/RO-UM/PPKOM/2023", "version": 0}
+    assert event["source"] == {"system": "spse", "key": "10937097/npwp:0603243239707000", "version": 0}
+    assert event["reference"] == "000.1.8/ 607 /SPK/RO-UM/PPKOM/2023"
 
 
 def test_half_a_rupiah_is_rounded_up_per_record():
@@ -34,10 +35,23 @@ def test_half_a_rupiah_is_rounded_up_per_record():
 
 def test_an_addendum_is_a_later_version_of_the_same_contract():
     first, amended = one(TENDER), one(ADDENDUM)
-    assert first["source"]["key"] == amended["source"]["key"] == "9568097/027/SPK-9568097/DISHUB.D/2024"
+    assert first["source"]["key"] == amended["source"]["key"] == "9568097/npwp:0012208112701000"
     assert (first["source"]["version"], amended["source"]["version"]) == (0, 1)
     assert first["event_id"] != amended["event_id"]
     assert amended["channel"] == "tender" and amended["amount"] == 16_921_026_850
+
+
+@pytest.mark.parametrize("number", ["027/SPK-9568097/ADD-01/DISHUB.D/2024", "SP.02.a", "000.3.3/584/KESBANGPOL-A"])
+def test_an_addendum_under_a_contract_number_of_its_own_still_amends_the_contract(number):
+    # spse-tender-kontrak-kalbar-2023.json files addenda as `.../ADD-01/...` or under a new letter number
+    first, amended = one(TENDER), one(ADDENDUM | {"no_kontrak": number, "nilai_kontrak": "16921026851"})
+    assert first["source"]["key"] == amended["source"]["key"]
+    assert amended["source"]["version"] == 1 and amended["reference"] == number
+
+
+def test_one_package_awarded_to_two_suppliers_is_two_purchases():
+    other = one(TENDER | {"npwp_penyedia": "0722913894701000", "npwp_16_penyedia": None})
+    assert other["source"]["key"] != one(TENDER)["source"]["key"]
 
 
 def test_an_exact_copy_of_a_row_gets_the_same_event_id():
@@ -61,7 +75,7 @@ def test_without_a_tax_id_the_lkpp_supplier_code_names_the_supplier():
     assert one(TENDER | {"npwp_penyedia": None, "npwp_16_penyedia": None})["supplier_id"] == "lkpp:363062"
 
 
-@pytest.mark.parametrize("status", ["Kontrak Dihentikan", "Kontrak Dibatalkan", "Putus Kontrak"])
+@pytest.mark.parametrize("status", ["Kontrak Dihentikan", "Kontrak Dibatalkan", "Putus Kontrak", "Pemutusan Kontrak"])
 def test_a_stopped_or_cancelled_contract_is_void(status):
     assert one(NONTENDER | {"status_kontrak": status})["state"] == "void"
 
