@@ -1,6 +1,8 @@
 """What one import did with each file, record by record: read = imported + duplicates + directory
-+ not imported. Printed for people, emitted as JSON for programs, and the records not imported
-written as JSON lines (position, reason, detail, the record) beside the ledger's data."""
++ not imported; and, read back from the ledger, what became of the records imported: new, already
+recorded, corrections, rejected, or sent and not yet decided. Printed for people, emitted as JSON
+for programs, and the records not imported written as JSON lines (position, reason, detail, the
+record) beside the ledger's data."""
 
 import json
 from collections import Counter
@@ -15,6 +17,7 @@ from rich.markup import escape
 from ledger.rules.money import format_rupiah
 from streams.importers.ids import UNKNOWN
 from streams.importers.klpd import UNJOINED
+from streams.officers.words import IMPORT_WORDS
 
 SHOWN = 10  # positions listed per reason
 
@@ -31,6 +34,22 @@ class Tally:
             self.positions.append(position)
             if detail is not None:
                 self.details.append(detail)
+
+
+@dataclass
+class Decided:
+    """What the ledger made of a file's records imported, record by record (`streams.importers.readback`)."""
+
+    new: int = 0
+    recorded: int = 0  # the ledger held them already: an unchanged record imported again
+    corrections: int = 0  # a new version of a source record the ledger held
+    rejected: dict[str, Tally] = field(default_factory=dict)  # by the worker's reason code
+    undecided: int = 0  # sent, no receipt yet when the wait ended
+
+    def as_json(self) -> dict:
+        return {"new": self.new, "already_recorded": self.recorded, "corrections": self.corrections,
+                "rejected": {r: {"count": t.count, "positions": t.positions} for r, t in sorted(self.rejected.items())},
+                "undecided": self.undecided}
 
 
 @dataclass
@@ -52,6 +71,7 @@ class FileSummary:
     awaiting: dict = field(default_factory=lambda: {"amount": 0, "purchases": 0, "suppliers": set()})
     unknown_suppliers: dict = field(default_factory=lambda: {"amount": 0, "purchases": 0})
     not_joined: Counter = field(default_factory=Counter)  # buyer id -> events
+    ledger: Decided | None = None  # read back after sending; None on a dry run
 
     def refuse(self, position: int, reason: str, detail: str | None = None) -> None:
         self.not_imported.setdefault(reason, Tally()).add(position, detail)
@@ -93,6 +113,7 @@ class FileSummary:
                                       "suppliers": len(self.awaiting["suppliers"])},
             "unknown_supplier": dict(self.unknown_suppliers),
             "buyers_not_joined": dict(sorted(self.not_joined.items())),
+            "ledger": self.ledger.as_json() if self.ledger is not None else None,
         }
 
 
@@ -124,11 +145,13 @@ def _number(value):
     return str(value)
 
 
-def print_summary(console: Console, summaries: list[FileSummary], dry_run: bool) -> None:
-    verb = "akan dikirim / would send" if dry_run else "terkirim / sent"
+def print_summary(console: Console, summaries: list[FileSummary], dry_run: bool,
+                  wait: tuple[str, float] | None = None) -> None:
+    """Each file's lines; `wait`, how the wait for the ledger's decisions ended and its bound."""
+    verb = "akan dikirim / would send" if dry_run else "event / events"
     for s in summaries:
         say(console, f"[bold]{escape(s.file)}[/] ({escape(s.title)}, --format {s.format})")
-        say(console, f"  dibaca / read: {s.records} records; diimpor / imported: {s.imported}; "
+        say(console, f"  dibaca / read: {s.records} records; menjadi event / mapped to events: {s.imported}; "
                       f"duplikat dalam berkas / duplicates in the file: {s.duplicates.count}{_at(s.duplicates)}")
         if s.kept:
             say(console, f"  direktori satker / directory: {s.kept} work units learned" if s.kept_as == "directory"
@@ -137,6 +160,8 @@ def print_summary(console: Console, summaries: list[FileSummary], dry_run: bool)
             events = ", ".join(f"{t} {n}" for t, n in sorted(s.events.items()))
             states = ", ".join(f"{k} {n}" for k, n in sorted(s.states.items()))
             say(console, f"  {verb}: {events}" + (f" ({states})" if states else ""))
+        if s.ledger is not None:
+            _print_decided(console, s.ledger)
         for reason, tally in sorted(s.not_imported.items()):
             say(console, f"  [yellow]tidak diimpor / not imported[/] {reason}: {tally.count}{_at(tally)}")
             for position, detail in zip(tally.positions, tally.details):
@@ -155,6 +180,27 @@ def print_summary(console: Console, summaries: list[FileSummary], dry_run: bool)
             say(console, f"  catatan / the records not imported: {escape(s.not_imported_file)}")
     if dry_run:
         say(console, "--dry-run: tidak ada yang dikirim / nothing was sent")
+    elif wait is not None and wait[0] in ("deadline", "idle", "no_wait") and \
+            any(s.ledger is not None and s.ledger.undecided for s in summaries):
+        ended, seconds = wait
+        say(console, " / ".join(IMPORT_WORDS[lang][ended].format(f"{seconds:g}") for lang in ("id", "en")))
+
+
+def ledger_line(d: Decided) -> str:
+    """`buku besar / ledger: 0 baru, 37 sudah tercatat / 0 new, 37 already recorded`: new and
+    already recorded always, the other counts when there are any."""
+    counts = [("new", d.new), ("recorded", d.recorded), ("correction", d.corrections),
+              ("rejected", sum(t.count for t in d.rejected.values())), ("undecided", d.undecided)]
+    shown = [(key, n) for i, (key, n) in enumerate(counts) if n or i < 2]
+    said = (", ".join(f"{n} {IMPORT_WORDS[lang][key]}" for key, n in shown) for lang in ("id", "en"))
+    return f"{IMPORT_WORDS['id']['ledger']} / {IMPORT_WORDS['en']['ledger']}: " + " / ".join(said)
+
+
+def _print_decided(console: Console, d: Decided) -> None:
+    say(console, f"  {escape(ledger_line(d))}")
+    for reason, tally in sorted(d.rejected.items()):
+        say(console, f"    [red]{IMPORT_WORDS['id']['rejected']} / {IMPORT_WORDS['en']['rejected']}[/] "
+                      f"{escape(reason)}: {tally.count}{_at(tally)}")
 
 
 def _print_notes(console: Console, s: FileSummary) -> None:

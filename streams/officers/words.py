@@ -207,6 +207,17 @@ FLAGS = by_lang({
 DIMENSIONS = by_lang({"class": ("Kelas", "Class"), "district": ("Kecamatan", "Kecamatan"),
                       "sector": ("Sektor", "Sector"), "cooperative": ("Jenis koperasi", "Cooperative type")})
 BUDGET_LINE = by_lang({True: ("ada", "declared"), False: ("tidak ada (bukan nol)", "none (not zero)")})
+#: What `kuota import` reads back from the ledger about the records it sent (`ledger.reports.decisions`).
+IMPORT_WORDS = by_lang({
+    "ledger": ("buku besar", "ledger"), "new": ("baru", "new"), "recorded": ("sudah tercatat", "already recorded"),
+    "correction": ("koreksi", "corrections"), "rejected": ("ditolak", "rejected"),
+    "undecided": ("terkirim (belum diputuskan)", "sent (not yet decided)"),
+    "deadline": ("sudah menunggu {} detik; sisanya diputuskan kemudian (--wait DETIK untuk menunggu lebih lama)",
+                 "waited {} s; the rest is decided later (--wait SECONDS to wait longer)"),
+    "idle": ("buku besar tidak menerima apa pun selama {} detik: apakah worker berjalan (kuota up atau kuota worker)?",
+             "the ledger received nothing for {} s: is a worker running (kuota up or kuota worker)?"),
+    "no_wait": ("--no-wait: keputusan buku besar tidak ditunggu", "--no-wait: the ledger's decisions were not awaited"),
+})
 
 TITLES = {
     "overview": ("Ikhtisar kepatuhan", "Compliance overview"),
