@@ -82,6 +82,9 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="map and check every record, send nothing"),
     region: str | None = typer.Option(None, help="BPS code of every buyer in the files (instead of the KLPD table)"),
     format_out: str = typer.Option("table", "--format-out", help="table or json"),
+    wait: float = typer.Option(30.0, "--wait", metavar="SECONDS",
+                               help="how long to wait for the ledger to decide on the records sent"),
+    no_wait: bool = typer.Option(False, "--no-wait", help="one look at the ledger, no waiting for its decisions"),
     template: str | None = typer.Option(None, help="write a template instead: purchases, suppliers or budgets"),
     output: Path | None = typer.Option(None, "--output", "-o", help="file for --template (default standard output)"),
 ) -> None:
@@ -97,7 +100,7 @@ def import_(
     from streams.importers.run import run_import
 
     raise typer.Exit(run_import(Settings(), console, files or [], fmt=fmt, dry_run=dry_run, region=region,
-                                format_out=format_out))
+                                format_out=format_out, wait=0 if no_wait else wait))
 
 
 @app.command()

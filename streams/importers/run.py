@@ -28,34 +28,58 @@ from schemas.topics import TOPICS
 from streams.importers import satker
 from streams.importers.base import Context, Format, NotImported
 from streams.importers.detect import ImportFileError, choose
+from streams.importers.readback import IDLE, IDLE_LEDGER, WAIT, Handed, Ledger, await_decisions, tally
 from streams.importers.summary import FileSummary, Rejects, print_summary
 from ledger.books.journal import Item
 from ledger.rules.fingerprint import fingerprint
-from streams.kafka.relay import CONFLICTING, KEPT, MAX_RECORD, TOO_LARGE, JournalSender, Outcome
+from streams.kafka.relay import CONFLICTING, KEPT, MAX_RECORD, SENT, TOO_LARGE, JournalSender, Outcome
 from streams.settings import Settings
 
 TOPIC_OF: dict[str, tuple[str, str]] = {ev: (t.name, t.decoder) for t in TOPICS if t.decoder for ev in t.events}
 
 
 def import_files(settings: Settings, paths: list[Path], *, forced: str | None = None, dry_run: bool = False,
-                 region: str | None = None, console: Console | None = None) -> list[FileSummary]:
+                 region: str | None = None, console: Console | None = None,
+                 wait: float | None = None) -> list[FileSummary]:
+    return run_files(settings, paths, forced=forced, dry_run=dry_run, region=region, console=console, wait=wait)[0]
+
+
+def run_files(settings: Settings, paths: list[Path], *, forced: str | None = None, dry_run: bool = False,
+              region: str | None = None, console: Console | None = None,
+              wait: float | None = None) -> tuple[list[FileSummary], tuple[str, float] | None]:
+    """Each file imported, then (unless a dry run, or `wait` is None) what the ledger decided about
+    its records, waited for up to `wait` seconds (0: one look); and how that wait ended, with its bound."""
     chosen = choose(paths, forced)
     folder = settings.data_dir / "imports"
     ctx = Context(region=region, seen={satker.KEY: satker.load(folder / "satker.json"),
                                        "today": datetime.now(timezone.utc).date()})
     before = dict(ctx.seen[satker.KEY])
     sender = None if dry_run else Sender(settings)
-    summaries = []
+    ledger = mark = None
+    summaries, handed = [], []
     try:
+        if sender is not None and wait is not None:
+            ledger = Ledger(settings.ledger_url)
+            mark = ledger.mark()  # before the first send: what the ledger held already lies at or below it
         for path, fmt in chosen:
             ctx.file = str(path)
             summaries.append(import_file(path, fmt, ctx, sender, Rejects(folder, path), console))
+            if sender is not None:
+                handed.append(sender.handed())
     finally:
         if sender is not None:
             sender.close()
     if not dry_run and ctx.seen[satker.KEY] != before:
         satker.save(folder / "satker.json", ctx.seen[satker.KEY])
-    return summaries
+    if ledger is None:
+        return summaries, None
+    try:
+        decided, ended = await_decisions(ledger, handed, mark, wait)
+    finally:
+        ledger.close()
+    for summary, h in zip(summaries, handed):
+        summary.ledger = tally(h, decided)
+    return summaries, (ended, IDLE if ended == IDLE_LEDGER else wait)
 
 
 def import_file(path: Path, fmt: Format, ctx: Context, sender: "Sender | None", rejects: Rejects,
@@ -154,10 +178,17 @@ class Sender:
         self.journal = JournalSender(settings, source="import", client_id="kuota-import")
         self.failed: list[dict] = []
         self.kept = 0  # journaled, not sent: the broker stopped answering
+        self._handed = Handed()  # the current file's events, for the ledger's decisions on them
 
     def send(self, topic: str, key: bytes, value: bytes, position: int, event) -> None:
         item = Item(event.event_id, fingerprint(event), topic, key.decode() or None, value)
+        self._handed.positions[event.event_id] = position
         self._settle(self.journal.add(position, item))
+
+    def handed(self) -> Handed:
+        """The events of the file just finished that the journal holds, and forget them."""
+        handed, self._handed = self._handed, Handed()
+        return handed
 
     def finish(self, path: str) -> list[dict]:
         self._settle(self.journal.flush())
@@ -167,6 +198,10 @@ class Sender:
     def _settle(self, outcomes: list[Outcome]) -> None:
         for o in outcomes:
             self.kept += o.status == KEPT
+            if o.status in (SENT, KEPT):  # journaled by this run: sent now, or by the relay
+                self._handed.fresh.add(o.item.event_id)
+            if o.status in (CONFLICTING, TOO_LARGE):  # never sent: nothing to wait for
+                self._handed.drop(o.item.event_id)
             if o.status == CONFLICTING:
                 error = "conflicting_duplicate: accepted before with other content; send it under a new event_id"
             elif o.status == TOO_LARGE:
@@ -214,20 +249,27 @@ def _progress(console: Console | None, path: Path):
 
 
 def run_import(settings: Settings, console: Console, files: list[Path], *, fmt: str = "auto", dry_run: bool = False,
-               region: str | None = None, format_out: str = "table") -> int:
-    """The command: import, print the summary (or emit it as JSON), and say how it ended: 0 when
-    every record is accounted for and delivered, 1 when a delivery failed or a file broke off."""
+               region: str | None = None, format_out: str = "table", wait: float = WAIT) -> int:
+    """The command: import, read back what the ledger decided (waiting up to `wait` seconds; 0:
+    one look), print the summary (or emit it as JSON), and say how it ended: 0 when every record
+    is accounted for and delivered and none the ledger decided on was rejected (new, already
+    recorded, a correction, or not yet decided), 1 when a delivery failed, a file broke off or the
+    ledger rejected a record."""
     if format_out not in ("table", "json"):
         raise ImportFileError(f"--format-out {format_out}: use table or json")
     if region is not None and not (len(region) == 4 and region.isdigit()):
         raise ImportFileError(f"--region {region}: a BPS region code is 4 digits (e.g. 6100, 3204)")
     if not files:
         raise ImportFileError("name the files to import (or --template purchases|suppliers|budgets)")
-    summaries = import_files(settings, files, forced=fmt, dry_run=dry_run, region=region, console=console)
-    ok = all(s.accounted and not s.failed for s in summaries)
+    if wait < 0:
+        raise ImportFileError(f"--wait {wait:g}: seconds to wait for the ledger, 0 or more (or --no-wait)")
+    summaries, waited = run_files(settings, files, forced=fmt, dry_run=dry_run, region=region, console=console,
+                                  wait=wait)
+    ok = all(s.accounted and not s.failed and not (s.ledger and s.ledger.rejected) for s in summaries)
     if format_out == "json":
-        doc = {"dry_run": dry_run, "ok": ok, "files": [s.as_json() for s in summaries]}
+        doc = {"dry_run": dry_run, "ok": ok, "files": [s.as_json() for s in summaries],
+               "ledger_wait": None if waited is None else {"ended": waited[0], "seconds": waited[1]}}
         console.file.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_summary(console, summaries, dry_run)
+        print_summary(console, summaries, dry_run, waited)
     return 0 if ok else 1
