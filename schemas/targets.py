@@ -25,6 +25,7 @@ from schemas.events import (ADDITIONS, EARLIEST, LATEST, Event, EventId, Frozen,
 ProgramId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,39}$")]
 ProgramKind = Literal["amount", "share", "share_of_budget"]
 PeriodKind = Literal["year", "quarter", "month"]
+Measure = Literal["verified", "declared"]
 BasisPoints = Annotated[StrictInt, Field(ge=1, le=10_000, description="basis points: 3000 = 30%")]
 # A region's or a ministry's money can exceed the 10^13 cap of a single purchase.
 LargeRupiah = Annotated[StrictInt, Field(ge=1, le=10**15, description="whole rupiah")]
@@ -143,6 +144,13 @@ class ProgramDefined(Event):
     eligible: EligibleSuppliers
     exclusions: tuple[Exclusion, ...] = ()
     status: StatusOptions = StatusOptions()
+    measure: Measure = Field(
+        default="verified",
+        description="which realised UMK figure judges the program (an addition to v1): `verified`, spend with "
+                    "suppliers kuota's registry classes as eligible on the purchase date; `declared`, the UMK value "
+                    "the source records declare (SPSE nilai_umk_kontrak), as LKPP counts realisasi belanja UMK")
+    active: StrictBool = Field(
+        default=True, description="false switches the program off, e.g. a built-in national rule (an addition to v1)")
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -175,7 +183,7 @@ class BudgetDeclared(Event):
 
 # `name` came after v1: a budget without it keeps the fingerprint and the derived id it had.
 ADDITIONS[BudgetDeclared] = {"name": None}
-ADDITIONS[ProgramDefined] = {"eligible.graduation_grace_days": None}
+ADDITIONS[ProgramDefined] = {"eligible.graduation_grace_days": None, "measure": "verified", "active": True}
 
 TargetEvent = Annotated[ProgramDefined | BudgetDeclared | AllocationPlanned, Field(discriminator="type")]
 TARGET_EVENT = TypeAdapter(TargetEvent)

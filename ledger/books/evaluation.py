@@ -17,6 +17,7 @@ from ledger.rules.eligibility import SupplierClass, class_on
 from ledger.models import Alert, BuyerRow, Entry, Evaluation, Position, Standing
 from ledger.rules.programs import ALL, Bucket, BuyerInfo, Figures, excluded_part, figures, net_excluded, program_base
 from ledger.books.graduation import grace_buckets
+from ledger.books.measures import declared_buckets
 from ledger.books.registry import load_histories
 from ledger.books.registry_alerts import raise_registry_alerts
 from ledger.books.targets import in_force
@@ -41,7 +42,7 @@ def evaluate_all(session: Session, now: datetime, expiring_days: int = 30) -> li
         if d.region is not None:
             buyers.setdefault(d.agency_id, BuyerInfo("agency", d.region))
     budgets = {(d.agency_id, d.fiscal_year): d.budget for d in declared}
-    buckets = position_buckets(session)
+    buckets = position_buckets(session) + declared_buckets(session)
     held = {(s.program_id, s.buyer_id, s.period): s for s in session.scalars(select(Standing))}
     changes = {(p, b, period): n for p, b, period, n in session.execute(
         select(Alert.program_id, Alert.buyer_id, Alert.period, func.count())
@@ -133,15 +134,17 @@ def _bearing(program: ProgramDefined, buckets: list[Bucket], budgets: dict[tuple
 
 
 def _moved(previous: Standing, standing, fig: Figures, program: ProgramDefined) -> bool:
-    return (previous.actual, previous.required, previous.total, previous.base) != (
-        standing.actual, standing.required, fig.total, program_base(program, fig))
+    return (previous.actual, previous.required, previous.total, previous.base, previous.verified, previous.declared,
+            previous.registered) != (standing.actual, standing.required, fig.total, program_base(program, fig),
+                                     fig.verified, fig.declared, fig.registered)
 
 
 def _standing(program, buyer, label, standing, fig, now, changed) -> dict:
     return dict(program_id=program.program_id, buyer_id=buyer, period=label,
                 status=standing.status.value if standing.status else None, actual=standing.actual,
                 required=standing.required, shortfall=standing.shortfall, total=fig.total, base=program_base(program, fig),
-                share_bp=standing.share_bp, grade=standing.grade, evaluated_at=now, changed_at=changed)
+                share_bp=standing.share_bp, grade=standing.grade, evaluated_at=now, changed_at=changed,
+                verified=fig.verified, declared=fig.declared, registered=fig.registered)
 
 
 def _alert(program, buyer, label, n, before, standing, *, late: bool, now: datetime) -> dict:

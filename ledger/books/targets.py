@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ledger.books.intake import Intake, Record, new_events
 from ledger.models import Target
+from ledger.rules.national import national_programs
 from ledger.bulk import chunks
 from schemas.decode import Invalid, decode
 from schemas.allocation import AllocationPlanned
@@ -35,12 +36,15 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
 
 
 def in_force(session: Session, as_of: datetime | None = None) -> tuple[list[ProgramDefined], list[BudgetDeclared]]:
-    """Programs and declared budgets in force; with `as_of`,
-    as the ledger knew them then. Per key the latest occurred_at wins, then the latest arrival."""
+    """Programs and declared budgets in force; with `as_of`, as the ledger knew them then. Per key
+    the latest occurred_at wins, then the latest arrival. The built-in national 40% rule
+    (`ledger.rules.national`) joins the programs of every region with a budget; a program
+    switched off (`active = false`) is not in force."""
     events = _latest(session, as_of, Target.type.in_(_PROGRAMS_AND_BUDGETS))
-    programs = sorted((e for e in events if isinstance(e, ProgramDefined)), key=lambda p: p.program_id)
+    defined = [e for e in events if isinstance(e, ProgramDefined)]
     budgets = [e for e in events if isinstance(e, BudgetDeclared)]
-    return programs, budgets
+    programs = [p for p in defined + national_programs(budgets, defined) if p.active]
+    return sorted(programs, key=lambda p: p.program_id), budgets
 
 
 def allocations_in_force(session: Session, as_of: datetime | None = None, *, year: int | None = None,

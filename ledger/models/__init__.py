@@ -87,6 +87,9 @@ class Entry(Base):
         # Partial: entries without a source (most of a ledger fed by its own producers) cost it nothing.
         Index("ix_entries_source", "source_system", "source_key", sqlite_where=text("source_system IS NOT NULL"),
               postgresql_where=text("source_system IS NOT NULL")),
+        # Partial: the evaluation sums the declared UMK measure (`ledger.books.measures`) from these alone.
+        Index("ix_entries_declared", "buyer_id", "period", sqlite_where=text("declared_umk > 0"),
+              postgresql_where=text("declared_umk > 0")),
     )
 
 
@@ -226,6 +229,12 @@ class Standing(Base):
     grade: Mapped[str | None] = mapped_column(String(2))
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Both measures whichever judges the program (`actual` is the program's), and how much of the
+    # total the registry knew on the purchase dates: the verified measure's coverage. Null on
+    # standings evaluated before migration 0008 until their next evaluation.
+    verified: Mapped[int | None] = mapped_column(BigInteger)
+    declared: Mapped[int | None] = mapped_column(BigInteger)
+    registered: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Alert(Base):

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.books.evaluation import adjustment_buckets, position_buckets
+from ledger.books.measures import declared_buckets
 from ledger.books.outbox import alert_message
 from ledger.models import Alert, Entry, Evaluation, Standing
 from ledger.reports.spend import entry_buckets
 from ledger.reports.scope import Scope
-from ledger.rules.compliance import evaluate
+from ledger.rules.compliance import evaluate, share_bp
 from ledger.rules.programs import ALL, figures, program_base
 from schemas.outputs import ComplianceAlert
 
@@ -39,6 +40,15 @@ class ComplianceLine:
     status: str | None
     grade: str | None
     changed_at: datetime | None
+    measure: str = "verified"  # which of the two judges the program: `verified` or `declared`
+    verified: int | None = None  # spend with suppliers the registry classes eligible on the purchase date
+    declared: int | None = None  # the UMK value the source records declare (LKPP's measure)
+    registered: int | None = None  # spend whose supplier the registry knew on the purchase date
+
+    @property
+    def coverage_bp(self) -> int | None:
+        """How much of the total the verified measure could judge (the registry knew the supplier)."""
+        return None if self.registered is None else share_bp(self.registered, self.total)
 
 
 def overview(scope: Scope, *, program: str | None = None, period: str | None = None, region: str | None = None,
@@ -55,12 +65,13 @@ def overview(scope: Scope, *, program: str | None = None, period: str | None = N
 
 
 def _line(scope: Scope, program_id: str, buyer: str, period: str, *, actual, required, shortfall, total, base,
-          share_bp, status, grade, changed_at) -> ComplianceLine:
+          share_bp, status, grade, changed_at, verified, declared, registered) -> ComplianceLine:
     p = scope.program(program_id)
     region = (p.region if p else None) if buyer == ALL else scope.regions.get(buyer)
     return ComplianceLine(program_id, p.name if p else program_id, p.kind if p else "?", buyer,
                           scope.names.get(buyer), region, period, actual, required, shortfall, total, base,
-                          share_bp, status, grade, changed_at)
+                          share_bp, status, grade, changed_at, p.measure if p else "verified", verified, declared,
+                          registered)
 
 
 def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:
@@ -68,12 +79,13 @@ def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:
                   (Standing.buyer_id, buyer))
     return [_line(scope, s.program_id, s.buyer_id, s.period, actual=s.actual, required=s.required,
                   shortfall=s.shortfall, total=s.total, base=s.base, share_bp=s.share_bp, status=s.status,
-                  grade=s.grade, changed_at=s.changed_at)
-            for s in scope.session.scalars(q)]
+                  grade=s.grade, changed_at=s.changed_at, verified=s.verified, declared=s.declared,
+                  registered=s.registered)
+            for s in scope.session.scalars(q) if scope.program(s.program_id) is not None]
 
 
 def _recomputed(scope: Scope, program_id, period, buyer) -> list[ComplianceLine]:
-    buckets = entry_buckets(scope.session, scope.as_of)
+    buckets = entry_buckets(scope.session, scope.as_of) + declared_buckets(scope.session, scope.as_of)
     # Buyers with any entry by then, counted or not (only pending, or all reversed), as the live books have them.
     seen = set(scope.session.scalars(select(Entry.buyer_id).where(Entry.recorded_at <= scope.as_of).distinct()))
     # Only buyers the ledger had booked by then (and agencies with a budget declared by then).
@@ -92,7 +104,8 @@ def _recomputed(scope: Scope, program_id, period, buyer) -> list[ComplianceLine]
             lines.append(_line(scope, p.program_id, who, label, actual=s.actual, required=s.required,
                                shortfall=s.shortfall, total=fig.total, base=program_base(p, fig),
                                share_bp=s.share_bp, status=s.status.value if s.status else None, grade=s.grade,
-                               changed_at=None))
+                               changed_at=None, verified=fig.verified, declared=fig.declared,
+                               registered=fig.registered))
     return lines
 
 

@@ -1,8 +1,10 @@
 """What a program reads from the books: per buyer (or all covered buyers) and period, the
-eligible spend, the total spend and the declared budget. Pure: plain values in, plain values out.
+eligible spend by both measures (verified by the registry, declared by the source), the total
+spend and the declared budget. Pure: plain values in, plain values out.
 
 Buckets are the positions (buyer, month, channel, supplier class on the purchase date, amount),
-plus negative buckets for purchases a program leaves out of its base (`exclusion_buckets`).
+negative buckets for purchases a program leaves out of its base (`exclusion_buckets`), and the
+declared UMK value of the purchases that count (`ledger.books.measures`, amount 0).
 """
 
 from collections import defaultdict
@@ -25,6 +27,7 @@ class Bucket:
     channel: str
     cls: SupplierClass
     amount: int
+    declared: int = 0  # the UMK value the source records declare (`ledger.books.measures`), beside the amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +38,12 @@ class BuyerInfo:
 
 @dataclass(slots=True)
 class Figures:
-    actual: int = 0  # eligible spend
+    actual: int = 0  # eligible spend, by the program's measure
     total: int = 0  # all spend in the base
     budget: int | None = None
+    verified: int = 0  # spend with suppliers the registry classes eligible on the purchase date
+    declared: int = 0  # the UMK value the source records declare
+    registered: int = 0  # spend with suppliers the registry knew on the purchase date: the verified measure's coverage
 
 
 def covered(program: ProgramDefined, buyers: dict[str, BuyerInfo]) -> set[str]:
@@ -66,8 +72,11 @@ def figures(program: ProgramDefined, buckets: list[Bucket], buyers: dict[str, Bu
             continue
         line = lines[(b.buyer_id if program.scope == "per_buyer" else ALL, label)]
         line.total += b.amount
+        line.declared += b.declared
         if counts(b.cls, program.eligible):
-            line.actual += b.amount
+            line.verified += b.amount
+        if b.cls.scale not in (UNREGISTERED, LAPSED):
+            line.registered += b.amount
     for label in started_periods(program, now):
         if program.kind == "amount":
             for who in (sorted(ids) if program.scope == "per_buyer" else [ALL]):
@@ -76,6 +85,8 @@ def figures(program: ProgramDefined, buckets: list[Bucket], buyers: dict[str, Bu
             for agency in sorted(ids):
                 if (agency, int(label[:4])) in budgets:
                     lines[(agency, label)]  # noqa: B018
+    for line in lines.values():
+        line.actual = line.declared if program.measure == "declared" else line.verified
     if program.kind == "share":
         return {k: v for k, v in lines.items() if v.total > 0}
     if program.kind == "share_of_budget":

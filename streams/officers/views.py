@@ -36,6 +36,7 @@ def programs(scope: Scope) -> list[dict]:
     rows = []
     for p in scope.programs:
         row = p.model_dump(mode="json", exclude={"type", "schema_version"})
+        row["built_in"] = p.event_id.startswith("builtin:")  # the national rule (`ledger.rules.national`)
         row["budgets"] = sorted(({"agency_id": b.agency_id, "fiscal_year": b.fiscal_year, "budget": b.budget}
                                  for b in scope.budgets if p.kind == "share_of_budget"),
                                 key=lambda b: (b["fiscal_year"], b["agency_id"]))

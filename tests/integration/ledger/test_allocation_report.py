@@ -77,7 +77,8 @@ def test_an_agency_sees_its_budget_planned_ukm_pagu_and_realised_spend_with_thei
     assert (a.name, a.budget, a.packages) == ("DINAS PUPR", 1_000_000, 3)
     assert (a.planned_ukm, a.planned_share_bp) == (300_000, 3000)
     # Micro spend counts; grants (channel other) and a large supplier do not, as the 40% rule counts.
-    assert (a.realised, a.realised_share_bp, a.counted_by) == (150_000, 1500, None)
+    # The national 40% rule covers every agency with a budget (`ledger.rules.national`).
+    assert (a.realised, a.realised_share_bp, a.counted_by) == (150_000, 1500, "nasional-40-6100")
     assert [(p.package_id, p.pagu, p.reason) for p in a.non_ukm_packages] == [("2", 200_000, "Nilai pagu > Rp 15 miliar")]
     assert (a.planned_non_ukm, a.excluded) == (200_000, 100_000)
     assert [(p.package_id, p.method) for p in a.excluded_packages] == [("3", "Dikecualikan")]
@@ -115,8 +116,10 @@ def test_filters_and_the_past_view(books):
 def test_packages_stay_out_of_what_the_evaluation_reads(books):
     with Session(books.recorder.engine) as session:
         programs, budgets = in_force(session)
-    assert (programs, [b.agency_id for b in budgets]) == ([], [A])
-    assert books.recorder.evaluate() == []
+    # No program file: only the built-in national rule, for the region of the declared budget.
+    assert ([p.program_id for p in programs], [b.agency_id for b in budgets]) == (["nasional-40-6100"], [A])
+    # It judges the one agency with a budget line; the planned packages judge nobody.
+    assert {(a["program_id"], a["buyer_id"]) for a in books.recorder.evaluate()} == {("nasional-40-6100", A)}
 
 
 def test_the_officers_report_in_json_carries_the_packages_and_says_when_there_is_no_budget_line(books):

@@ -1,0 +1,37 @@
+"""The LKPP measure beside the verified one: the UMK value the source records themselves declare
+(SPSE `nilai_umk_kontrak`, kept on the entry as `declared_umk`), summed where the positions are,
+per buyer, month and channel, over the purchases that count.
+
+A purchase's declaration is capped at what remains of it after reversals (as the declared report
+reads it), so a contract taken back in part never declares more than it still holds.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger.books.versions import counting, reversed_of
+from ledger.models import Entry
+from ledger.rules.eligibility import UNREGISTERED, SupplierClass
+from ledger.rules.programs import Bucket
+
+DECLARED = SupplierClass(UNREGISTERED, False, False)  # a declaration is no class: it counts for no verified figure
+
+
+def declared_buckets(session: Session, as_of: datetime | None = None, buyer: str | None = None) -> list[Bucket]:
+    """One bucket (amount 0, `declared` set) per buyer, month and channel with a declared UMK value."""
+    q = select(Entry.event_id, Entry.buyer_id, Entry.period, Entry.channel, Entry.amount, Entry.declared_umk,
+               Entry.source_system, Entry.source_key).where(Entry.kind == "purchase", Entry.declared_umk > 0,
+                                                            counting(as_of))
+    if as_of is not None:
+        q = q.where(Entry.recorded_at <= as_of)
+    if buyer is not None:
+        q = q.where(Entry.buyer_id == buyer)
+    purchases = session.execute(q).all()
+    taken = reversed_of(session, purchases, as_of)
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for p in purchases:
+        sums[(p.buyer_id, p.period, p.channel)] += min(p.declared_umk, max(p.amount + taken.get(p.event_id, 0), 0))
+    return [Bucket(b, m, ch, DECLARED, 0, declared) for (b, m, ch), declared in sorted(sums.items()) if declared]
