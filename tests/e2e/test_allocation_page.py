@@ -39,11 +39,42 @@ def test_each_agency_shows_the_shares_the_api_gives(site, browser):
         assert shown == percent(x["planned_share_bp"]), x["buyer_id"]
     apart = browser.find_elements(By.CSS_SELECTOR, "#no-budget-line tr.unbudgeted")
     assert [r.get_attribute("data-buyer") for r in apart] == [x["buyer_id"] for x in items if not x["budget_line"]]
-    with viewport(browser, 1366, 900):
+    for width in (1280, 1366):
+        with viewport(browser, width, 900):
+            browser.get(f"{site}/allocation?lang=id")
+            extra = wider_than_shown(browser, ".scroll")
+            assert extra <= 0, f"the allocation table is {extra}px wider than its page at {width} px"
+            if width == 1366:
+                screenshot(browser, "dashboard-allocation")
+
+
+# Each row's cells and what their text takes, in the page's own units: the body's line height and a
+# cell's padding. Six lines fit a name wrapped three times, its id and the phone's line of figures.
+ROWS = """
+const rows = [...document.querySelectorAll('tr.line')];
+const line = parseFloat(getComputedStyle(document.body).lineHeight);
+const cell = getComputedStyle(document.querySelector('tr.line td'));
+const padding = parseFloat(cell.paddingTop) + parseFloat(cell.paddingBottom) + 1;
+const ids = [...document.querySelectorAll('td.who small.id')].map(id => {
+  const own = id.getBoundingClientRect(), td = id.closest('td').getBoundingClientRect();
+  return {id: id.textContent, lines: own.height / parseFloat(getComputedStyle(id).lineHeight),
+          inside: own.right <= td.right + 0.5 && id.scrollWidth <= Math.ceil(own.width)};
+});
+return {rows: rows.length, table: document.querySelector('table.allocation').getBoundingClientRect().height,
+        row: 6 * line + padding, ids};
+"""
+
+
+@pytest.mark.parametrize("width, height, phone", [(1280, 900, False), (375, 812, True)], ids=["laptop", "phone"])
+def test_ids_stay_whole_on_one_line_and_rows_stay_a_few_lines_tall(site, browser, width, height, phone):
+    with viewport(browser, width, height, phone=phone):
         browser.get(f"{site}/allocation?lang=id")
-        extra = wider_than_shown(browser, ".scroll")
-        assert extra <= 0, f"the allocation table is {extra}px wider than its page at 1366 px"
-        screenshot(browser, "dashboard-allocation")
+        shown = browser.execute_script(ROWS)
+    broken = [x["id"] for x in shown["ids"] if x["lines"] > 1.5 or not x["inside"]]
+    assert len(shown["ids"]) > 50 and not broken, f"ids broken or cut at {width} px: {broken[:5]}"
+    # One id a character per line once made this table 153 px a row at 1280 px and 151 px on a phone.
+    tall = shown["table"] / shown["rows"]
+    assert tall <= shown["row"], f"rows average {tall:.0f} px at {width} px, more than six lines ({shown['row']:.0f})"
 
 
 def test_the_english_page_says_it_in_english(site, browser):
