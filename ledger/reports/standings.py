@@ -15,7 +15,8 @@ from ledger.books.outbox import alert_message
 from ledger.models import Alert, Entry, Evaluation, Standing
 from ledger.reports.spend import entry_buckets
 from ledger.reports.scope import Scope
-from ledger.rules.compliance import evaluate, share_bp
+from ledger.rules.compliance import evaluate
+from ledger.rules.compliance import share_bp as _share
 from ledger.rules.programs import ALL, figures, program_base
 from schemas.outputs import ComplianceAlert
 
@@ -44,11 +45,7 @@ class ComplianceLine:
     verified: int | None = None  # spend with suppliers the registry classes eligible on the purchase date
     declared: int | None = None  # the UMK value the source records declare (LKPP's measure)
     registered: int | None = None  # spend whose supplier the registry knew on the purchase date
-
-    @property
-    def coverage_bp(self) -> int | None:
-        """How much of the total the verified measure could judge (the registry knew the supplier)."""
-        return None if self.registered is None else share_bp(self.registered, self.total)
+    coverage_bp: int | None = None  # registered over total: how much of the spend the verified measure could judge
 
 
 def overview(scope: Scope, *, program: str | None = None, period: str | None = None, region: str | None = None,
@@ -71,7 +68,7 @@ def _line(scope: Scope, program_id: str, buyer: str, period: str, *, actual, req
     return ComplianceLine(program_id, p.name if p else program_id, p.kind if p else "?", buyer,
                           scope.names.get(buyer), region, period, actual, required, shortfall, total, base,
                           share_bp, status, grade, changed_at, p.measure if p else "verified", verified, declared,
-                          registered)
+                          registered, None if registered is None else _share(registered, total))
 
 
 def _live(scope: Scope, program, period, buyer) -> list[ComplianceLine]:

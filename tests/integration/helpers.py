@@ -58,9 +58,11 @@ def report_json(env: dict, *args: str) -> list[dict]:
     return json.loads(kuota(env, "report", "--format", "json", *args).stdout)
 
 
-def imported(env: dict, *files) -> dict:
-    """`kuota import` of `files`: the summary it prints as JSON."""
-    return json.loads(kuota(env, "import", "--format-out", "json", *map(str, files)).stdout)
+def imported(env: dict, *files, wait: bool = False) -> dict:
+    """`kuota import` of `files`: the summary it prints as JSON. Without `wait` it looks at the
+    ledger's decisions once and does not wait for them (the tests wait for the bookings themselves)."""
+    return json.loads(kuota(env, "import", "--format-out", "json", *([] if wait else ["--no-wait"]),
+                            *map(str, files)).stdout)
 
 
 def sent(summary: dict) -> int:
