@@ -1,5 +1,6 @@
 """The officers' commands: `kuota report ...` and `kuota registry ...`."""
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,8 +10,8 @@ from rich.console import Console
 
 from streams.settings import Settings
 
-# Piped output (tests, files) gets a wide console so tables do not wrap figures.
-console = Console(width=None if sys.stdout.isatty() else 200)
+# Piped output (tests, files) gets a wide console so tables keep their columns, unless COLUMNS says how wide.
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
 
 
 class Granularity(StrEnum):
@@ -28,6 +29,7 @@ AS_OF = typer.Option(None, "--as-of", help="what the ledger knew at this moment 
 FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv or xlsx")
 OUTPUT = typer.Option(None, "--output", "-o", help="file for xlsx (default kuota-<report>.xlsx)")
 LANG = typer.Option("id", help="id (Bahasa Indonesia) or en")
+WIDE = typer.Option(False, "--wide", help="table: every column, nothing wrapped, as wide as it takes (less -S)")
 BUYER = typer.Option(None, help="one buyer id (`*` for a combined program)")
 PROGRAM = typer.Option(None, help="one program_id")
 PERIOD = typer.Option(None, help="2024, 2024-Q1 or 2024-03")
@@ -38,60 +40,63 @@ YEAR = typer.Option(None, help="one (fiscal) year")
 @report_app.callback()
 def report(ctx: typer.Context, period: Granularity = typer.Option(Granularity.year, help="year, quarter or month"),
            fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, buyer: str | None = BUYER,
-           kind: str | None = typer.Option(None, help="agency or company")) -> None:
+           kind: str | None = typer.Option(None, help="agency or company"), wide: bool = WIDE) -> None:
     """Spend per buyer and period: total, eligible (UMKM and cooperatives), share, and what is pending."""
     if ctx.invoked_subcommand is None:
-        show_report("spend", fmt, output, lang, None, granularity=period.value, buyer=buyer, kind=kind)
+        show_report("spend", fmt, output, lang, None, wide=wide, granularity=period.value, buyer=buyer, kind=kind)
 
 
 @report_app.command("overview")
 def report_overview(program: str | None = PROGRAM, period: str | None = PERIOD,
                     region: str | None = typer.Option(None, help="the programs of one region (BPS code)"),
                     buyer: str | None = BUYER, status: str | None = STATUS, as_of: str | None = AS_OF,
-                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
     """Compliance per program, period and buyer: actual, required, shortfall, share, status, grade
     (`kuota compliance` is the same report)."""
-    show_report("overview", fmt, output, lang, as_of, program=program, period=period, region=region, buyer=buyer,
-            status=status)
+    show_report("overview", fmt, output, lang, as_of, wide=wide, program=program, period=period, region=region,
+                buyer=buyer, status=status)
 
 
 @report_app.command("buyer")
 def report_buyer(buyer_id: str = typer.Argument(..., help="the buyer id"), period: str | None = PERIOD,
                  limit: int = typer.Option(1000, help="entries per page"), offset: int = typer.Option(0),
-                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+                 wide: bool = WIDE) -> None:
     """One buyer down to each entry: its supplier, the supplier's class that day, and why it counted or not."""
-    show_report("buyer", fmt, output, lang, as_of, buyer_id=buyer_id, period=period, limit=limit, offset=offset)
+    show_report("buyer", fmt, output, lang, as_of, wide=wide, buyer_id=buyer_id, period=period, limit=limit,
+                offset=offset)
 
 
 @report_app.command("suppliers")
 def report_suppliers(supplier: str | None = typer.Option(None, help="one supplier id"), program: str | None = PROGRAM,
                      as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT,
-                     lang: str = LANG) -> None:
+                     lang: str = LANG, wide: bool = WIDE) -> None:
     """What each UMKM or cooperative received, and how much of it counted for each program."""
-    show_report("suppliers", fmt, output, lang, as_of, supplier=supplier, program=program)
+    show_report("suppliers", fmt, output, lang, as_of, wide=wide, supplier=supplier, program=program)
 
 
 @report_app.command("trend")
 def report_trend(buyer: str | None = BUYER,
                  program: str | None = typer.Option(None, help="count as this program does (default: UMKM and "
                                                                "cooperatives)"),
-                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                 as_of: str | None = AS_OF, fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+                 wide: bool = WIDE) -> None:
     """Month by month: total spend, what counted, and the share."""
-    show_report("trend", fmt, output, lang, as_of, buyer=buyer, program=program)
+    show_report("trend", fmt, output, lang, as_of, wide=wide, buyer=buyer, program=program)
 
 
 @report_app.command("allocation")
 def report_allocation(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
-                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
     """Per agency and year: declared budget, planned UKM pagu (SIRUP) and its share, realised spend and its share."""
-    show_report("allocation", fmt, output, lang, as_of, year=year, buyer=buyer)
+    show_report("allocation", fmt, output, lang, as_of, wide=wide, year=year, buyer=buyer)
 
 
 @report_app.command("declared")
 def report_declared(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
-                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
     """Per buyer: the UMK spend its sources declare beside what kuota's registry supports."""
-    show_report("declared", fmt, output, lang, as_of, year=year, buyer=buyer)
+    show_report("declared", fmt, output, lang, as_of, wide=wide, year=year, buyer=buyer)
 
 
 @report_app.command("expiring")
@@ -100,20 +105,20 @@ def report_expiring(within: int = typer.Option(None, "--within", min=0, max=3660
                     region: str | None = typer.Option(None, help="suppliers registered in this region (BPS code)"),
                     as_of: str | None = typer.Option(None, "--as-of", help="count the days from this date "
                                                                            "(YYYY-MM-DD; default today, WIB)"),
-                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
     """Registrations in force that end within DAYS, soonest first, with the buyers that bought from
     each supplier this year: remind them before the spend stops counting."""
-    show_report("expiring", fmt, output, lang, as_of, region=region,
+    show_report("expiring", fmt, output, lang, as_of, wide=wide, region=region,
                 within=Settings().expiring_days if within is None else within)
 
 
 @report_app.command("flags")
 def report_flags(year: int | None = typer.Option(None, min=1900, max=2999, help="one year (default this year, WIB)"),
-                 fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                 fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
     """Signs to check, never acted on: suppliers paid more than their class's annual-sales ceiling
     (PP 7/2021), three or more same-day purchases past a channel's cap (KUOTA_SPLIT_CAPS), UMK
     credit on a purchase from a supplier registered large."""
-    show_report("flags", fmt, output, lang, None, year=year, caps=Settings().split_caps)
+    show_report("flags", fmt, output, lang, None, wide=wide, year=year, caps=Settings().split_caps)
 
 
 @report_app.command("duplicates")
@@ -121,21 +126,23 @@ def report_duplicates(region: str | None = typer.Option(None, help="suspects wit
                       score: int | None = typer.Option(None, min=50, max=100,
                                                        help="how alike names must be, 50-100 (default "
                                                             "KUOTA_DUPLICATE_NAME_SCORE, 90)"),
-                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG) -> None:
+                      fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG,
+                      wide: bool = WIDE) -> None:
     """Data ganda: supplier ids that state one NIB or NPWP, or share a (nearly) same name in one kecamatan,
     with the spend booked under each; pairs an officer merged or found distinct are left out."""
-    show_report("duplicates", fmt, output, lang, None, region=region,
+    show_report("duplicates", fmt, output, lang, None, wide=wide, region=region,
                 score=Settings().duplicate_name_score if score is None else score)
 
 
-def show_report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, **args) -> None:
+def show_report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, *, wide: bool = False,
+                **args) -> None:
     from ledger.db import session_for
     from streams.officers.terminal import build, parse_as_of, show
 
     moment = parse_as_of(as_of)
     with session_for(Settings().ledger_url) as session:
         report = build(session, name, lang=lang, as_of=moment, **args)
-    show(console, report, fmt=fmt, lang=lang, output=output, stem=name)
+    show(console, report, fmt=fmt, lang=lang, output=output, stem=name, wide=wide)
 
 
 REASON = typer.Option(..., "--reason", help="why, in a few words (kept with the finding)")

@@ -17,8 +17,9 @@ from streams.officers.words import CLASSES, REASONS, WORDS, YES_NO, heading, tit
 
 COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "actual|rupiah", "required|rupiah",
                      "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp", "status|status", "grade")
-ALERTS = columns("alert_id", "detected_at", "program", "buyer_id", "period", "status|status", "previous_status|status",
-                 "actual|rupiah", "required|rupiah", "shortfall|rupiah", "share_bp|bp", "grade", "late", "published")
+ALERTS = columns("alert_id", "detected_at", "program|id", "buyer_id", "period", "status|status",
+                 "previous_status|status", "actual|rupiah", "required|rupiah", "shortfall|rupiah", "share_bp|bp",
+                 "grade", "late", "published")
 SUMMED = ("actual", "required", "shortfall", "total")
 
 
@@ -167,7 +168,7 @@ def expiring(lines: list[Expiring], *, lang: str = "id", about: dict | None = No
 
 
 FLAGS = columns("kind=flag|flag", "supplier_id", "supplier_name", "scale|class", "buyer_id", "booked_on",
-                "channel|channel", "amount|rupiah", "limit|rupiah", "entries|int", "events")
+                "channel|channel", "amount|rupiah", "limit|rupiah", "entries|int", "events|ids")
 
 
 def flags(found: list[Flag], *, lang: str = "id", about: dict | None = None) -> Report:

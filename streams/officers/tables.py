@@ -7,20 +7,27 @@ import io
 from dataclasses import dataclass, field
 
 import orjson
-from rich.table import Table
 
 from ledger.rules.money import format_rupiah, percent
+from streams.officers.fit import WHOLE, WHOLE_WORDS, WORDS, Sheet
 from streams.officers.words import YES_NO, heading, word
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    kind: str = "text"  # text | rupiah | bp (basis points, a percentage) | int | status | channel | class | kind
+    kind: str = "text"  # text | id | ids (between spaces) | rupiah | bp (basis points, a percentage) | int | status ...
     label: str = ""  # the key of its heading in `words.HEADINGS` when not the column's own
 
     def heading(self, lang: str) -> str:
         return heading(self.label or self.key, lang)
+
+    @property
+    def holds(self) -> str:
+        """Ids and figures are never cut or wrapped (an id is pasted back into `--buyer`); words wrap."""
+        if self.kind == "ids":
+            return WHOLE_WORDS
+        return WHOLE if self.kind in ("id", "rupiah", "bp", "int") or self.key.endswith("_id") else WORDS
 
 
 @dataclass
@@ -59,14 +66,12 @@ def as_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def as_table(report: Report, lang: str = "id") -> Table:
-    shown = [c for c in report.columns if not report.brief or c.key in report.brief]
-    table = Table(title=report.title)
-    for c in shown:  # a figure is never cut or wrapped: text columns give way first
-        table.add_column(c.heading(lang), no_wrap=c.kind in ("rupiah", "bp", "int"))
-    for row in report.rows:
-        table.add_row(*[_shown(row.get(c.key), c, lang) for c in shown])
-    return table
+def as_table(report: Report, lang: str = "id", *, wide: bool = False) -> Sheet:
+    """The terminal's rendering (`fit.Sheet`): the brief columns, fitted to the width shown; with
+    `wide`, every column (`Sheet.wide()` prints them unwrapped)."""
+    shown = [c for c in report.columns if wide or not report.brief or c.key in report.brief]
+    rows = [[_shown(row.get(c.key), c, lang) for c in shown] for row in report.rows]
+    return Sheet(report.title, [c.heading(lang) for c in shown], rows, [c.holds for c in shown])
 
 
 def _shown(value, column: Column, lang: str) -> str:

@@ -19,6 +19,7 @@ from schemas.events import EARLIEST, LATEST
 from schemas.targets import target_key
 from streams.errors import ExitCode, UsageError
 from streams.officers import reports
+from streams.officers.fit import print_wide
 from streams.officers.tables import Report, as_csv, as_json, as_table
 from streams.officers.words import WORDS
 from streams.officers.xlsx import workbook
@@ -105,7 +106,8 @@ def _registry(session: Session, name: str, lang: str, as_of: datetime | None, **
     return reports.flags(registry.flags(session, **args), lang=lang, about=about)
 
 
-def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path | None, stem: str) -> None:
+def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path | None, stem: str,
+         wide: bool = False) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
     if fmt == "json":
@@ -116,6 +118,8 @@ def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path 
         path = Path(output or f"kuota-{stem}.xlsx")
         path.write_bytes(workbook(report, lang))
         console.print(f"{len(report.rows)} baris / rows -> {path}")
+    elif report.rows and wide:
+        print_wide(console, as_table(report, lang, wide=True).wide())
     elif report.rows:
         console.print(as_table(report, lang))
     else:  # an empty table says nothing; say what to do instead
