@@ -104,6 +104,19 @@ class BuyerRow(Base):
     region: Mapped[str] = mapped_column(String(4))
 
 
+class BuyerAlias(Base):
+    """Another id of a buyer the directory knows (`buyer.described`): a work unit that one source
+    names by its numeric SIRUP code (`D107-satker-123`) and another by its `kd_satker_str`. A
+    purchase sent under the alias is booked under the buyer; one booked before the directory
+    named it is moved there when it does (`ledger.books.directory`)."""
+
+    __tablename__ = "buyer_aliases"
+
+    alias: Mapped[str] = mapped_column(String(64), primary_key=True)
+    buyer_id: Mapped[str] = mapped_column(String(64), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Registration(Base):
     """A supplier's classification from valid_from on. History is kept, never overwritten."""
 
