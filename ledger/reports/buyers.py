@@ -17,6 +17,7 @@ from ledger.reports.standings import ComplianceLine, overview
 from ledger.rules.compliance import counts, share_bp
 from ledger.rules.eligibility import class_on
 from ledger.rules.graduation import graduation, why_in_grace
+from ledger.rules.lateness import late_reason
 from ledger.rules.programs import covered, why
 from schemas.targets import ProgramDefined
 
@@ -40,6 +41,7 @@ class EntryLine:
     counts: dict[str, tuple[bool, str]]  # program_id -> (counts?, reason code)
     state: str = "completed"  # of the purchase (for a reversal: of the purchase it reverses, as in force)
     not_counted: str | None = None  # pending, void or superseded; None when it counts
+    late_reason: str | None = None  # when late: imported (later, from a register) or sent_late (`rules.lateness`)
 
 
 @dataclass
@@ -95,7 +97,7 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period: str | None = None, limi
                                                            e.booked_on, grace_days(p),
                                                            grad is not None and counts(grad.before, p.eligible))
                                 for p in programs},
-                               state, not_counted))
+                               state, not_counted, late_reason(e.late, e.source_system)))
     return BuyerDetail(buyer_id, scope.names.get(buyer_id), info.kind, info.region, overview(scope, buyer=buyer_id),
                        lines, total, [p.program_id for p in programs])
 

@@ -58,21 +58,25 @@ def alerts(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> 
 
 def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:
     cols = columns("booked_on", "event_id", "kind|entry", "supplier_id", "supplier_name", "supplier_class|class",
-                   "cooperative", "channel|channel", "amount|rupiah", "state|state", "not_counted|reason", "late") + columns(*(f"counts:{p}" for p in detail.programs))
+                   "cooperative", "channel|channel", "amount|rupiah", "state|state", "not_counted|reason", "late",
+                   "late_reason|late_reason") + columns(*(f"counts:{p}" for p in detail.programs))
     yes, no = YES_NO.get(lang, YES_NO["id"])
     reasons = REASONS.get(lang, REASONS["id"])
     rows = []
     for e in detail.entries:
         row = {"booked_on": e.booked_on.isoformat(), "event_id": e.event_id, "kind": e.kind,
                "supplier_id": e.supplier_id, "supplier_name": e.supplier_name,
-               "supplier_class": e.supplier_class, "cooperative": e.cooperative, "channel": e.channel, "amount": e.amount, "late": e.late, "reverses": e.reverses,
+               "supplier_class": e.supplier_class, "cooperative": e.cooperative, "channel": e.channel,
+               "amount": e.amount, "late": e.late, "late_reason": e.late_reason, "reverses": e.reverses,
                "recorded_at": e.recorded_at.isoformat(), "local": e.local, "state": e.state,
                "not_counted": e.not_counted}
         for p, (ok, code) in e.counts.items():
             row[f"counts:{p}"] = f"{yes if ok else no}: {reasons.get(code, code)}"
             row[f"reason:{p}"] = code
         rows.append(row)
-    return Report(f"{detail.name or detail.buyer_id} ({detail.buyer_id})", cols, rows, about or {})
+    # Files keep the `late` flag beside its reason; the terminal says the reason alone, in words.
+    return Report(f"{detail.name or detail.buyer_id} ({detail.buyer_id})", cols, rows, about or {},
+                  brief=tuple(c.key for c in cols if c.key != "late"))
 
 
 def suppliers(lines: list[SupplierLine], programs: list[str], *, lang: str = "id", about: dict | None = None) -> Report:

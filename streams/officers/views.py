@@ -92,7 +92,8 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period=None, limit=100, offset=
     entries = [{"event_id": e.event_id, "kind": e.kind, "supplier_id": e.supplier_id,
                 "supplier_name": e.supplier_name, "amount": e.amount, "channel": e.channel,
                 "booked_on": e.booked_on, "occurred_at": e.occurred_at, "recorded_at": e.recorded_at,
-                "late": e.late, "reverses": e.reverses, "supplier_class": e.supplier_class,
+                "late": e.late, "late_reason": e.late_reason, "reverses": e.reverses,
+                "supplier_class": e.supplier_class,
                 "cooperative": e.cooperative, "local": e.local, "state": e.state, "not_counted": e.not_counted,
                 "programs": {p: {"counts": ok, "reason": code} for p, (ok, code) in e.counts.items()}}
                for e in d.entries]

@@ -62,6 +62,7 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "contribution": ("Sumbangan ke target wilayah", "Contribution to the region's target"),
     "of_budget": ("dari pagu", "of budget"),
     "late": ("terlambat", "late"),
+    "late_imported": ("diimpor kemudian", "imported later"),  # late only in kuota: the register dated it on time
     "below_first": ("Di bawah ambang lebih dulu", "Below the threshold first"),
     "language": ("English", "Bahasa Indonesia"),
     "api": ("API (OpenAPI)", "API (OpenAPI)"),
@@ -192,6 +193,8 @@ YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 #: A purchase's state (`ledger.rules.states`); only completed purchases count.
 STATES = by_lang({"completed": ("selesai", "completed"), "pending": ("dalam proses", "pending"),
                   "void": ("batal", "void")})
+#: Why an entry was booked after its month had closed (`ledger.rules.lateness`).
+LATE_REASONS = by_lang({"imported": WORDS_BY_KEY["late_imported"], "sent_late": WORDS_BY_KEY["late"]})
 #: Why supplier ids are suspected to be one business (`ledger.rules.duplicates`).
 DUPLICATE_KINDS = by_lang({
     "same_nib": ("NIB sama", "same NIB"), "same_npwp": ("NPWP sama", "same NPWP"),
@@ -245,6 +248,7 @@ HEADINGS = {
     "share_bp": ("Porsi", "Share"), "status": ("Status", "Status"), "grade": ("Nilai", "Grade"),
     "alert_id": ("ID peringatan", "Alert id"), "detected_at": ("Terdeteksi", "Detected"),
     "previous_status": ("Sebelumnya", "Previous"), "late": ("Terlambat", "Late"), "published": ("Terkirim", "Sent"),
+    "late_reason": ("Setelah tutup bulan", "After the month closed"),
     "booked_on": ("Tanggal", "Date"), "event_id": ("Event", "Event"), "supplier_id": ("Pemasok", "Supplier"),
     "supplier_name": ("Nama pemasok", "Supplier name"), "supplier_class": ("Kelas pada tanggal itu", "Class on the date"),
     "channel": ("Saluran", "Channel"), "amount": ("Jumlah", "Amount"), "scale": ("Skala (terakhir)", "Scale (latest)"),
@@ -295,7 +299,7 @@ def word(kind: str, code, lang: str) -> str | None:
     when the column holds no code."""
     table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS,
              "flag": FLAGS, "dimension": DIMENSIONS,
-             "budget_line": BUDGET_LINE}.get(kind)
+             "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS}.get(kind)
     if table is None:
         return None
     words = table.get(lang, table["id"])

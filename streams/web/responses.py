@@ -114,6 +114,9 @@ class EntryRow(BaseModel):
     occurred_at: datetime
     recorded_at: datetime
     late: bool
+    # Why, when late: `imported` (copied later from a register that dated it: SPSE, e-Katalog, Toko
+    # Daring, OCDS) or `sent_late` (by the buyer's own system or spreadsheet); null when booked in its month.
+    late_reason: Literal["imported", "sent_late"] | None = None
     reverses: str | None
     supplier_class: str
     cooperative: bool
