@@ -6,9 +6,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from schemas.events import EARLIEST, LATEST, Event, Identifier, RegionCode, ShortText, Text
+from schemas.events import EARLIEST, LATEST, Event, Identifier, PackageCode, RegionCode, ShortText, Text
 
-PackageId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,40}$")]
+PackageId = PackageCode  # a purchase names the package it realises by this code (`plan_package`)
 # SIRUP's package names and reasons run past 200 characters (255 seen).
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), Text]
 Year = Annotated[StrictInt, Field(ge=EARLIEST, le=LATEST)]

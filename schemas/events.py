@@ -35,6 +35,9 @@ RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 Rupiah = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="whole rupiah")]
 NonNegativeRupiah = Annotated[StrictInt, Field(ge=0, le=10**15, description="whole rupiah")]
 ShortText = Annotated[str, StringConstraints(max_length=200), Text]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), Text]
+#: A planned package's code in its source (SIRUP `kd_rup`): what `allocation.planned` calls `package_id`.
+PackageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,40}$")]
 # Far-off years are typos, and at the edges of the calendar a time-zone shift overflows.
 EARLIEST, LATEST = 1900, 2999
 Timestamp = Annotated[AwareDatetime, Field(description="RFC 3339 with offset")]
@@ -128,6 +131,13 @@ class PurchaseRecorded(Event):
                                                             "version: the highest version of a source record is in force")
     declared_umk_amount: NonNegativeRupiah | None = Field(
         default=None, description="the part the source credits to micro and small business (SPSE nilai_umk_kontrak)")
+    supplier_name: Name | None = Field(
+        default=None, description="the supplier's name as the source gives it (SPSE nama_penyedia, Toko Daring "
+                                  "merchant_name): shown beside the id where the registry names no one; a name, "
+                                  "never a size class")
+    plan_package: PackageCode | None = Field(
+        default=None, description="the planned package this purchase realises, by its code in the plan (SIRUP "
+                                  "kd_rup, the package_id of allocation.planned)")
 
     @model_validator(mode="after")
     def _lines_add_up(self) -> Self:
@@ -141,7 +151,8 @@ class PurchaseRecorded(Event):
 #: Fields added to v1 after it was published, with the value that means "not given". An event
 #: that leaves them at that value keeps the fingerprint it had before they existed.
 ADDITIONS: dict[type[Event], dict[str, object]] = {
-    PurchaseRecorded: {"state": "completed", "source": None, "declared_umk_amount": None},
+    PurchaseRecorded: {"state": "completed", "source": None, "declared_umk_amount": None, "supplier_name": None,
+                       "plan_package": None},
 }
 
 

@@ -3,8 +3,8 @@
 Nearly every purchase on the wire has one shape: the required fields, perhaps a buyer name, a
 reference and a state, all text plain printable ASCII. For such a record `plain_purchase` gives
 the same values `PurchaseRecorded` would and the JSON its fingerprint hashes: about 6 µs with the
-hash, where the models' validation and serialisation took 9. Anything else - another type, lines, a source, a declared UMK value, an unknown or
-missing field, a value of another type or outside its range, text that needs escaping or is not
+hash, where the models' validation and serialisation took 9. Anything else - another type, lines, a source, a declared UMK value, a
+supplier name, a planned package, an unknown or missing field, a value of another type or outside its range, text that needs escaping or is not
 ASCII, a time written any other way than `YYYY-MM-DDTHH:MM:SS` with `Z` or an offset - gives None,
 and the pydantic models decide, as they decide every rejection and its message. The models stay
 the contract; a property test (`tests/unit/schemas/test_plain.py`) holds this module to them over
@@ -58,6 +58,8 @@ class PlainPurchase:
     lines: None = None
     source: None = None
     declared_umk_amount: None = None
+    supplier_name: None = None
+    plan_package: None = None
 
 
 def plain_purchase(raw: bytes | None) -> PlainPurchase | None:

@@ -37,8 +37,9 @@ def agrees(raw: bytes | None) -> PlainPurchase | None:
     assert type(plain.amount) is int and type(plain.buyer.kind) is BuyerKind and type(plain.channel) is Channel
     assert plain.occurred_at == model.occurred_at, raw
     assert plain.occurred_at.utcoffset() == model.occurred_at.utcoffset(), raw
-    assert plain.lines is plain.source is plain.declared_umk_amount is None
-    assert model.lines is model.source is model.declared_umk_amount is None, raw
+    assert plain.lines is plain.source is plain.declared_umk_amount is plain.supplier_name is plain.plan_package is None
+    assert model.lines is model.source is model.declared_umk_amount is model.supplier_name is model.plan_package \
+        is None, raw
     canonical = model.model_dump_json(exclude=unset_additions(model) or None).encode()
     assert plain.canonical == canonical, (raw, plain.canonical, canonical)
     assert hashlib.sha256(plain.canonical).hexdigest() == fingerprint(model) == fingerprint(plain)
@@ -284,9 +285,9 @@ def _mutation(draw, doc):
         if isinstance(target, dict):
             target[key] = draw(st.sampled_from([None, 1, "x", [], {}]))
     elif what == "addition":
-        doc[draw(st.sampled_from(["lines", "source", "declared_umk_amount"]))] = draw(st.sampled_from([
-            None, 0, 5, [], [{"description": "x", "quantity": 1, "unit_price": doc.get("amount")}],
-            {"system": "spse", "key": "k1", "version": 0}]))
+        doc[draw(st.sampled_from(["lines", "source", "declared_umk_amount", "supplier_name", "plan_package"]))] = \
+            draw(st.sampled_from([None, 0, 5, [], [{"description": "x", "quantity": 1, "unit_price": doc.get("amount")}],
+                                  {"system": "spse", "key": "k1", "version": 0}, "CV.HANSAMU", "60608395", ""]))
     elif what == "text":
         path = draw(st.sampled_from(TEXT_PATHS))
         _set(doc, path, draw(odd_text(path, doc)))
@@ -475,7 +476,9 @@ def test_a_plain_record_at_the_edges_takes_the_hot_path_and_agrees(raw):
     with_(reference="r" * 101), with_buyer(name="n" * 201), with_buyer(id="b" * 65), with_(event_id="short"),
     with_(surprise=1), with_(lines=None), with_(source=None), with_(declared_umk_amount=None),
     with_(declared_umk_amount=0), with_(lines=[{"description": "x", "quantity": 1, "unit_price": 1_250_000}]),
-    with_(source={"system": "spse", "key": "k1", "version": 0}), with_(currency="USD"), with_(channel="TENDER"),
+    with_(source={"system": "spse", "key": "k1", "version": 0}), with_(supplier_name=None),
+    with_(supplier_name="CV.HANSAMU"), with_(plan_package=None), with_(plan_package="60608395"),
+    with_(currency="USD"), with_(channel="TENDER"),
     with_(state="COMPLETED"), with_(state=1), with_(state=None), with_buyer(surprise=1), with_buyer(kind="Agency"),
     with_buyer(region="321"), with_buyer(region="32160"), with_buyer(region=3216), with_(buyer=None),
     with_(amount=...), with_(occurred_at=...), with_buyer(region=...),
