@@ -15,14 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ledger.books.descriptions import Descriptions
 from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
 from ledger.books.registry import HistoryCache, load_histories
 from ledger.books.versions import Group, load_groups, lock_sources, spot_of
 from ledger.bulk import chunks, insert_tuples, sqlite_text, values_of
 from ledger.models import BuyerRow, Entry
-from ledger.rules.attribution import (ENTRY_COLUMNS, Original, Refusal, Seen, buyer_row, original_of,
-                                      original_of_entry, purchase_entry, reversal_row,
+from ledger.rules.attribution import (ENTRY_COLUMNS, Original, Refusal, Seen, buyer_row, described_later,
+                                      original_of, original_of_entry, purchase_entry, reversal_row,
                                       reversible, seen)
 from ledger.rules.eligibility import class_on
 from ledger.rules.states import Version, counts, takeover
@@ -105,6 +106,10 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
             intake.rejected(rec, ev.reason, ev.errors)
             continue
         verdict = seen(ev.event_id, fp, batch.fingerprints)
+        if verdict is Seen.CONFLICTING and isinstance(ev, PURCHASE) \
+                and described_later(ev, batch.fingerprints[ev.event_id]):
+            verdict = Seen.DUPLICATE  # booked before its source carried a supplier name or a package
+            batch.described.later(ev)
         if verdict is not Seen.NEW:
             intake.not_new(rec, ev.event_id, verdict)
             continue
@@ -118,6 +123,7 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
         insert_tuples(session.connection(), Entry.__table__, ENTRY_COLUMNS, batch.values, recorded_at=now)
         _upsert_buyers(session, list(batch.buyers.values()))
         batch.deltas.apply(session)
+    batch.described.write(session, now)
 
 
 class _Batch:
@@ -131,11 +137,14 @@ class _Batch:
         self.values: list[tuple] = []  # the entries to insert, in `ENTRY_COLUMNS` order
         self.buyers: dict[str, dict] = {}
         self.deltas = Deltas()
+        self.described = Descriptions()
         self._arrivals = itertools.count(2**62)  # after every stored entry: a tie goes to the later arrival
 
     def purchase(self, p: Prepared) -> None:
         ev = p.event
         booked = self._keep(ev.event_id, p.fingerprint, p.values, p.original)
+        if ev.supplier_name is not None:
+            self.described.named(ev)
         self.buyers[ev.buyer.id] = p.buyer
         if ev.source is None:
             if counts(ev.state):

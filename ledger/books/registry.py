@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from ledger.books.descriptions import source_names
 from ledger.books.identities import aliases, resolve
 from ledger.books.intake import Intake, Record, new_events
 from ledger.books.positions import Deltas
@@ -156,5 +157,9 @@ def latest_registrations(session: Session, supplier_ids) -> dict[str, Registrati
 
 
 def supplier_names(session: Session, supplier_ids) -> dict[str, str]:
-    """The latest name each supplier registered under."""
-    return {sid: reg.name for sid, reg in latest_registrations(session, supplier_ids).items()}
+    """The name to show beside each supplier id: the latest it registered under (the supplier it
+    counts for), else the latest a source gave it (`ledger.books.descriptions`); a name only, its
+    class is the registry's alone."""
+    supplier_ids = set(supplier_ids)
+    names = {sid: reg.name for sid, reg in latest_registrations(session, supplier_ids).items()}
+    return names | source_names(session, supplier_ids - names.keys())

@@ -43,7 +43,8 @@ class Base(DeclarativeBase):
 
 
 class Entry(Base):
-    """One booked purchase (amount > 0) or reversal (amount < 0). Never updated, never deleted."""
+    """One booked purchase (amount > 0) or reversal (amount < 0). Never deleted; never updated but
+    for `plan_package`, a description filled in once where it was empty."""
 
     __tablename__ = "entries"
 
@@ -76,6 +77,10 @@ class Entry(Base):
     source_key: Mapped[str | None] = mapped_column(String(64))
     source_version: Mapped[int | None] = mapped_column(BigInteger)
     declared_umk: Mapped[int | None] = mapped_column(BigInteger)  # the UMK value the source declares
+    # The planned package the purchase realises (SIRUP kd_rup); a reversal carries none. Filled in
+    # once, where it was empty, when a source first carries it for a purchase booked without it
+    # (`ledger.books.descriptions`): it moves no amount and no position.
+    plan_package: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (
         # By buyer and by supplier alone: a batch's entries land at the end of each key's run
@@ -90,6 +95,9 @@ class Entry(Base):
         # Partial: the evaluation sums the declared UMK measure (`ledger.books.measures`) from these alone.
         Index("ix_entries_declared", "buyer_id", "period", sqlite_where=text("declared_umk > 0"),
               postgresql_where=text("declared_umk > 0")),
+        # Partial: the packages report (`ledger.reports.packages`) reads the purchases that name a plan.
+        Index("ix_entries_plan", "buyer_id", "plan_package", sqlite_where=text("plan_package IS NOT NULL"),
+              postgresql_where=text("plan_package IS NOT NULL")),
     )
 
 
@@ -102,6 +110,19 @@ class BuyerRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(4))
+
+
+class SupplierName(Base):
+    """The latest name a source gave a supplier id (SPSE `nama_penyedia`, Toko Daring `merchant_name`)
+    and the system it came from: shown beside the id where the registry names no one. A name only,
+    never a size class; the next name a source gives replaces it."""
+
+    __tablename__ = "supplier_names"
+
+    supplier_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    source_system: Mapped[str | None] = mapped_column(String(32))  # None: a purchase copied from no source record
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class BuyerAlias(Base):
@@ -314,4 +335,5 @@ from ledger.models.access import (AccessLogEntry, ApiKey, IdempotentRequest, Jou
                                   WebSession)
 
 __all__ = ["AccessLogEntry", "ApiKey", "IdempotentRequest", "JournalEntry", "User", "WebSession", "Alert", "Base", "BuyerRow", "Delivery", "Entry", "Evaluation", "Position", "Receipt", "Registration",
-           "RegistryAlert", "Rejection", "Standing", "SupplierIdentifier", "SupplierLink", "Target", "UTCDateTime"]
+           "RegistryAlert", "Rejection", "Standing", "SupplierIdentifier", "SupplierLink", "SupplierName", "Target",
+           "UTCDateTime"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ledger.books.descriptions import source_names
 from ledger.books.identities import aliases, resolve
 from ledger.books.registry import latest_registrations, load_histories
 from ledger.books.versions import counting
@@ -18,7 +19,7 @@ from ledger.rules.programs import covered, in_years, why
 @dataclass(frozen=True, slots=True)
 class SupplierLine:
     supplier_id: str
-    name: str | None
+    name: str | None  # the latest registration's, else the latest a source gave (SPSE, Toko Daring)
     region: str | None
     scale: str | None  # the latest registration's
     cooperative: str | None
@@ -57,10 +58,12 @@ def supplier_view(scope: Scope, *, supplier: str | None = None, program: str | N
             if buyer_id in coverage[p.program_id] and in_years(p, str(day.year)) and why(p, cls, channel)[0]:
                 cell[2][p.program_id] += int(amount)
     latest = latest_registrations(scope.session, set(acc))
+    named = source_names(scope.session, set(acc) - latest.keys())
     lines = []
     for sid, (received, n, eligible) in acc.items():
         reg = latest.get(sid)
-        line = SupplierLine(sid, reg.name if reg else None, reg.region if reg else None, reg.scale if reg else None,
+        line = SupplierLine(sid, reg.name if reg else named.get(sid), reg.region if reg else None,
+                            reg.scale if reg else None,
                             reg.cooperative if reg else None, received, n, dict(eligible))
         if region in (None, line.region) and scale in (None, line.scale) and supplier in (None, sid):
             lines.append(line)

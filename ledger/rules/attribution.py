@@ -15,6 +15,7 @@ from schemas.codes import RejectReason
 from schemas.events import PurchaseRecorded, PurchaseReversed, SupplierRegistered
 from schemas.plain import PlainPurchase
 from ledger.rules.eligibility import derive_scale
+from ledger.rules.fingerprint import fingerprint
 from ledger.rules.periods import local_date, month_end, month_of
 from ledger.rules.states import COMPLETED
 
@@ -33,6 +34,20 @@ def seen(event_id: str, fingerprint: str, known: dict[str, str]) -> Seen:
     if kept is None:
         return Seen.NEW
     return Seen.DUPLICATE if kept == fingerprint else Seen.CONFLICTING
+
+
+#: Additions that describe a purchase without changing what it counts for: the supplier's name as
+#: its source gives it, and the planned package it realises.
+DESCRIPTIONS = ("supplier_name", "plan_package")
+
+
+def described_later(ev: PurchaseRecorded | PlainPurchase, kept: str) -> bool:
+    """Whether `ev`, kept before under its id with the fingerprint `kept` and now arriving with
+    other content, is that same purchase with descriptions its source did not carry then (a file
+    imported again after kuota learned to read them): the same once they are taken away. Such a
+    copy is a duplicate, not a conflict; a changed description of a purchase kept with one is."""
+    bare = {name: None for name in DESCRIPTIONS if getattr(ev, name) is not None}
+    return bool(bare) and isinstance(ev, PurchaseRecorded) and fingerprint(ev.model_copy(update=bare)) == kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +115,16 @@ def reversible(reverses: str, requested: int | None, original: Original | None,
 #: whole batch, is apart.
 ENTRY_COLUMNS = ("event_id", "fingerprint", "kind", "buyer_id", "region", "supplier_id", "amount", "channel",
                  "occurred_at", "booked_on", "period", "late", "reverses", "reference", "note", "lines", "state",
-                 "source_system", "source_key", "source_version", "declared_umk")
+                 "source_system", "source_key", "source_version", "declared_umk", "plan_package")
 _ORIGINAL = itemgetter(*(ENTRY_COLUMNS.index(name) for name in Original.__slots__))
 
 
 def purchase_entry(ev: PurchaseRecorded | PlainPurchase, fp: str, now: datetime) -> tuple:
     """The entry of a purchase, in `ENTRY_COLUMNS` order: its date in the buyer's region decides
     the period and, later, the supplier's class; `late` when the ledger learns of it after that
-    month has closed; its state, the source record and version it copies, and the UMK value that
-    source declares. A tuple, not a dict: the books build one per purchase, by the thousand."""
+    month has closed; its state, the source record and version it copies, the UMK value that
+    source declares and the planned package it realises. A tuple, not a dict: the books build one
+    per purchase, by the thousand."""
     region = ev.buyer.region
     day = local_date(ev.occurred_at, region)
     lines = orjson.dumps([line.model_dump(mode="json") for line in ev.lines]).decode() if ev.lines else None
@@ -116,7 +132,7 @@ def purchase_entry(ev: PurchaseRecorded | PlainPurchase, fp: str, now: datetime)
     return (ev.event_id, fp, "purchase", ev.buyer.id, region, ev.supplier_id, ev.amount, ev.channel.value,
             ev.occurred_at, day, month_of(day), now >= month_end(day, region), None, ev.reference, None, lines,
             ev.state, src.system if src else None, src.key if src else None, src.version if src else None,
-            ev.declared_umk_amount)
+            ev.declared_umk_amount, ev.plan_package)
 
 
 def purchase_row(ev: PurchaseRecorded, fp: str, now: datetime) -> dict:
@@ -140,7 +156,7 @@ def reversal_row(ev: PurchaseReversed, fp: str, now: datetime, original: Origina
         occurred_at=ev.occurred_at, booked_on=original.booked_on, period=original.period, recorded_at=now,
         late=now >= month_end(original.booked_on, original.region), reverses=ev.reverses, reference=None,
         note=ev.reason, lines=None, state=original.state, source_system=original.source_system,
-        source_key=original.source_key, source_version=None, declared_umk=None,
+        source_key=original.source_key, source_version=None, declared_umk=None, plan_package=None,
     )
 
 
