@@ -23,10 +23,16 @@
 - Supplier `sikap:<kd_penyedia_sikap>` (the id e-Katalog supplier details also carry), else
   `lkpp:<kd_penyedia_v6>`, else `unknown:ekatalog`; e-Katalog gives no size class.
 - Buyer: the work unit `{kd_klpd}-{kd_satker_str}`.
+- The SIRUP package the order realises, `kd_rup`, travels as `plan_package`: the plan's packages
+  (`allocation.planned` from `RUP-PaketPenyedia`, the same work unit) are set against their orders
+  (`kuota report packages`). A code that is no SIRUP code (not 1-40 letters, digits, `.`, `_`, `-`)
+  is left off; the order is imported all the same. v6 orders name no supplier: its name comes
+  from the supplier detail's registration.
 """
 
 import re
 
+from schemas.events import PackageCode
 from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
 from streams.importers.ids import UNKNOWN, amount_of, code_id, day_of, first_problem, missing, noon_on
 from streams.importers.klpd import buyer, region_of
@@ -68,7 +74,7 @@ class EkatalogV6(JsonArrayFormat):
         package, (state, rank) = str(record["kd_paket"]).strip(), status
         supplier = (code_id("sikap", record.get("kd_penyedia_sikap")) or code_id("lkpp", record.get("kd_penyedia_v6"))
                     or f"{UNKNOWN}ekatalog")
-        return [{
+        event = {
             "type": "purchase.recorded", "schema_version": 1,
             "event_id": event_id("ekatalog", package, rank),
             "occurred_at": noon_on(day, region),
@@ -76,7 +82,19 @@ class EkatalogV6(JsonArrayFormat):
             "supplier_id": supplier, "amount": amount, "currency": "IDR", "channel": "e_katalog",
             "reference": package[:100], "state": state,
             "source": {"system": "ekatalog", "key": package[:64], "version": rank},
-        }]
+        }
+        if plan := plan_of(record.get("kd_rup")):
+            event["plan_package"] = plan
+        return [event]
+
+
+_PLAN = re.compile(PackageCode.__metadata__[0].pattern)
+
+
+def plan_of(value) -> str | None:
+    """The SIRUP package code as `allocation.planned` names it (`str(kd_rup)`), or None."""
+    code = str(value).strip() if value not in (None, "") and not isinstance(value, bool) else ""
+    return code if _PLAN.fullmatch(code) else None
 
 
 FORMAT = EkatalogV6()

@@ -56,6 +56,13 @@ def merchant_id(name) -> str | None:
     return f"merchant:{slug}"
 
 
+def name_of(value) -> str | None:
+    """A supplier's name as the source wrote it, spaces collapsed, within the contract's 200
+    characters; blank is no name. Only ever shown beside an id: a name says nothing of a size class."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text[:200] or None
+
+
 def noon_on(day: date, region: str) -> str:
     """A purchase known only by its day, at noon in the buyer's region: RFC 3339 with the
     region's offset, so the day is the same in every time zone the ledger cuts periods in."""

@@ -19,14 +19,18 @@
   `pengadaan_langsung`, any other method (Penunjukan Langsung, ...) `other`.
 - Supplier: the 16-digit tax id (`npwp_16_penyedia` / `npwp16_penyedia`, else `npwp_penyedia`),
   else `lkpp:<kd_penyedia>` (tender files), else `unknown:spse`. SPSE has no size class, so no
-  supplier is registered: its suppliers stay unregistered until a registration arrives.
+  supplier is registered: its suppliers stay unregistered until a registration arrives. Its name
+  `nama_penyedia` travels as `supplier_name`, shown beside the id, never read as a class.
+- No SIRUP package code: a contract names its SPSE package (`kd_tender` / `kd_nontender`), not the
+  RUP it realises, so an SPSE contract carries no `plan_package`.
 - Buyer: the work unit `{kd_klpd}-{kd_satker_str}` (SPSE's own `kd_satker` joins nothing else).
 """
 
 import re
 
 from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id, whole_rupiah
-from streams.importers.ids import UNKNOWN, amount_of, code_id, day_of, first_problem, missing, noon_on, npwp_id
+from streams.importers.ids import UNKNOWN, amount_of, code_id, day_of, first_problem, missing, name_of, noon_on
+from streams.importers.ids import npwp_id
 from streams.importers.ids import short_key
 from streams.importers.klpd import buyer, region_of
 
@@ -103,6 +107,8 @@ class SpseContracts(JsonArrayFormat):
         declared = whole_rupiah(record.get("nilai_umk_kontrak"))
         if declared is not None:
             event["declared_umk_amount"] = declared
+        if name := name_of(record.get("nama_penyedia")):
+            event["supplier_name"] = name
         return [event]
 
 

@@ -18,7 +18,9 @@ channel `toko_daring`; both field sets (`merchant_name` 2025, `nama_merchant` 20
 - An exact copy of a row is a duplicate (same event id, same content).
 - Amount `valuasi` (whole rupiah); the date `tanggal_transaksi`, local time of the buyer's region.
 - Supplier `merchant:<name folded>` from `merchant_name` / `nama_merchant`: case, punctuation and
-  the legal form dropped (`CV. Griyasindo` = `GRIYASINDO`); no name: `unknown:tokodaring`.
+  the legal form dropped (`CV. Griyasindo` = `GRIYASINDO`); no name: `unknown:tokodaring`. The name
+  as written travels as `supplier_name`, shown beside the id.
+- No SIRUP package code: Toko Daring names no RUP package, so its orders carry no `plan_package`.
 - Buyer: Toko Daring names the work unit only by the numeric `kd_satker`; the directory learned
   from a satker master or budget structure imported earlier gives its `kd_satker_str`, hence the
   buyer `{kd_klpd}-{kd_satker_str}` shared with SPSE and e-Katalog. A unit the directory does not
@@ -30,6 +32,7 @@ from datetime import datetime
 
 from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id
 from streams.importers.ids import UNKNOWN, amount_of, first_problem, local_moment, merchant_id, missing, moment_of
+from streams.importers.ids import name_of
 from streams.importers.ids import short_key
 from streams.importers.klpd import buyer, buyer_id, region_of, unjoined_buyer_id
 from streams.importers.satker import lookup
@@ -100,6 +103,8 @@ class TokoDaring(JsonArrayFormat):
             "channel": "toko_daring", "reference": order[:100], "state": state,
             "source": {"system": "tokodaring", "key": key, "version": version},
         }
+        if name := name_of(merchant):
+            event["supplier_name"] = name
         if record.get("kategori") or record.get("order_desc"):
             event["lines"] = [{"description": " ".join(str(record.get("order_desc") or "").split())[:200],
                                "category": (" ".join(str(record.get("kategori") or "").split())[:200] or None),
