@@ -92,6 +92,14 @@ def report_allocation(year: int | None = YEAR, buyer: str | None = BUYER, as_of:
     show_report("allocation", fmt, output, lang, as_of, wide=wide, year=year, buyer=buyer)
 
 
+@report_app.command("packages")
+def report_packages(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
+                    fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
+    """Per agency and year, package by package: the SIRUP packages planned for UKM beside the e-Katalog
+    orders that name them (kd_rup), realised through UMK on either basis or not, or nothing realised yet."""
+    show_report("packages", fmt, output, lang, as_of, wide=wide, year=year, buyer=buyer)
+
+
 @report_app.command("declared")
 def report_declared(year: int | None = YEAR, buyer: str | None = BUYER, as_of: str | None = AS_OF,
                     fmt: str = FORMAT, output: Path | None = OUTPUT, lang: str = LANG, wide: bool = WIDE) -> None:
@@ -137,11 +145,15 @@ def report_duplicates(region: str | None = typer.Option(None, help="suspects wit
 def show_report(name: str, fmt: str, output: Path | None, lang: str, as_of: str | None, *, wide: bool = False,
                 **args) -> None:
     from ledger.db import session_for
+    from streams.officers import packages
     from streams.officers.terminal import build, parse_as_of, show
 
     moment = parse_as_of(as_of)
     with session_for(Settings().ledger_url) as session:
-        report = build(session, name, lang=lang, as_of=moment, **args)
+        if name == "packages":
+            report = packages.build(session, lang=lang, as_of=moment, **args)
+        else:
+            report = build(session, name, lang=lang, as_of=moment, **args)
     show(console, report, fmt=fmt, lang=lang, output=output, stem=name, wide=wide)
 
 

@@ -3,6 +3,8 @@ dashboard's words, statuses, reasons, channels, supplier classes, kinds of buyer
 and column headings. "Nilai" is the grade only; money is "Jumlah" or named for what it is."""
 
 from streams.officers.access_words import ACCESS_HEADINGS, ACCESS_SAID  # noqa: F401 (people and keys)
+from streams.officers.package_words import (BASIS_WORDS, FINDING_WORDS, PACKAGE_HEADINGS, PACKAGE_TITLES,
+                                            PACKAGE_WORDS, PLAN_WORDS)
 
 LANGS = ("id", "en")
 
@@ -144,6 +146,7 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "target": ("Sasaran", "Target"), "detail": ("Rincian", "Detail"), "at": ("Waktu", "Time"),
     "role_admin": ("admin", "admin"), "role_officer": ("petugas", "officer"), "role_auditor": ("auditor", "auditor"),
     "role_buyer": ("pembeli", "buyer"),
+    **PACKAGE_WORDS,  # plan against realisation, package by package
 }
 
 
@@ -210,6 +213,7 @@ FLAGS = by_lang({
 DIMENSIONS = by_lang({"class": ("Kelas", "Class"), "district": ("Kecamatan", "Kecamatan"),
                       "sector": ("Sektor", "Sector"), "cooperative": ("Jenis koperasi", "Cooperative type")})
 BUDGET_LINE = by_lang({True: ("ada", "declared"), False: ("tidak ada (bukan nol)", "none (not zero)")})
+FINDINGS, PLANS, UMK_BASES = by_lang(FINDING_WORDS), by_lang(PLAN_WORDS), by_lang(BASIS_WORDS)
 #: What `kuota import` reads back from the ledger about the records it sent (`ledger.reports.decisions`).
 IMPORT_WORDS = by_lang({
     "ledger": ("buku besar", "ledger"), "new": ("baru", "new"), "recorded": ("sudah tercatat", "already recorded"),
@@ -234,6 +238,7 @@ TITLES = {
     "flags": ("Tanda kewajaran", "Plausibility flags"),
     "registry": ("Profil registri pemasok", "Supplier registry profile"),
     "duplicates": ("Dugaan data ganda pemasok", "Suspected duplicate suppliers"),
+    **PACKAGE_TITLES,
     "sheet_about": ("Keterangan", "About"), "report": ("Laporan", "Report"), "generated": ("Dibuat", "Generated"),
     "rows": ("Baris", "Rows"), "sum": ("Jumlah", "Total"), "all": ("semua", "all"), "now": ("sekarang", "now"),
     "as_of": ("Per tanggal (evaluasi terakhir)", "As of (last evaluation)"), "source": ("Sumber", "Source"),
@@ -278,6 +283,7 @@ HEADINGS = {
     "evidence": ("Bukti", "Evidence"), "score": ("Skor kemiripan", "Similarity score"),
     "spend": ("Belanja tercatat", "Spend booked"),
     **ACCESS_HEADINGS,  # `kuota keys list`, `kuota users list`, `kuota access-log`
+    **PACKAGE_HEADINGS,  # `kuota report packages`
 }
 
 
@@ -299,7 +305,7 @@ def word(kind: str, code, lang: str) -> str | None:
     when the column holds no code."""
     table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS,
              "flag": FLAGS, "dimension": DIMENSIONS,
-             "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS}.get(kind)
+             "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS, "finding": FINDINGS, "plan": PLANS}.get(kind)
     if table is None:
         return None
     words = table.get(lang, table["id"])

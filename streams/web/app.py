@@ -21,6 +21,7 @@ from ledger.db import make_engine
 from ledger.reports.scope import Scope
 from ledger.reports.standings import overview
 from streams.officers import reports, views as officers
+from streams.officers.packages import packages_report, rows as package_rows
 from streams.officers.tables import Report, as_csv
 from streams.officers.xlsx import XLSX_TYPE, workbook
 from streams.settings import Settings
@@ -196,6 +197,24 @@ def create_api(settings: Settings) -> FastAPI:
         if format != "json":
             about = _about(db, lang, as_of, year=year, buyer=buyer)
             return _download(format, "alokasi", reports.allocation(rows, lang=lang, about=about), lang)
+        part = officers.page(rows, limit, offset)
+        return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
+
+    @api.get("/api/packages", response_model=m.Packages, tags=["api"], responses=DOWNLOADS)
+    def packages(request: Request, db: Db, who: Reading, year: Year = None, buyer: BuyerId = None,
+                 as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0, format: Format = "json",
+                 lang: Lang = "id"):
+        """Per agency and year, package by package: the SIRUP packages planned for UKM beside the orders
+        that name them (e-Katalog kd_rup), what of them is UMK on either basis, and what is pending."""
+        scope = Scope(db, as_of)
+        sight = Sight(who, scope)
+        sight.own_buyer(buyer)
+        rows = [r for r in package_rows(scope, year=year, buyer=buyer, lang=lang)
+                if sight.line(r["buyer_id"], r["region"])]
+        note(request, who, buyer, format)
+        if format != "json":
+            about = _about(db, lang, as_of, year=year, buyer=buyer)
+            return _download(format, "paket", packages_report(rows, lang=lang, about=about), lang)
         part = officers.page(rows, limit, offset)
         return {"total": part.total, "limit": limit, "offset": offset, "items": part.items}
 

@@ -14,6 +14,7 @@ from ledger.reports.scope import Scope
 from ledger.rules.money import format_rupiah, percent
 from schemas.codes import region_timezone
 from streams.officers import views as officers, words as labels
+from streams.officers.packages import by_agency, rows as package_lines
 from streams.settings import Settings
 from streams.web import charts
 from streams.web.auth import Viewer
@@ -115,6 +116,26 @@ def router(Db, settings: Settings, engine) -> APIRouter:
         unbudgeted = [r for r in rows if r["fiscal_year"] == shown and not r["budget_line"]]
         return _render(request, "allocation.html", lang, scope, years=years, year=shown, lines=lines,
                        unbudgeted=unbudgeted, zone_region=next((r["region"] for r in lines if r["region"]), None))
+
+    @pages.get("/packages")
+    def packages(request: Request, db: Db, who: Viewer, lang: Lang = None, as_of: AsOf = None,
+                 year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
+                 buyer: Annotated[str | None, Query(min_length=1, max_length=64)] = None):
+        scope = Scope(db, as_of_moment(as_of))
+        sight = Sight(who, scope)
+        sight.own_buyer(buyer)
+        chosen = _lang(request, lang)
+        rows = [r for r in package_lines(scope, buyer=buyer, lang=chosen) if sight.line(r["buyer_id"], r["region"])]
+        years = sorted({r["fiscal_year"] for r in rows})
+        shown = year if year in years else (years[-1] if years else None)
+        return _render(request, "packages.html", lang, scope, years=years, year=shown, buyer=buyer,
+                       agencies=by_agency([r for r in rows if r["fiscal_year"] == shown]),
+                       linked=any(r["realising"] for r in rows), findings=labels.FINDINGS[chosen],
+                       plans=labels.PLANS[chosen], bases=labels.UMK_BASES[chosen],
+                       heads={k: labels.heading(k, chosen) for k in ("package_id", "package", "pagu", "finding",
+                                                                     "realised", "realised_umk", "realised_not_umk",
+                                                                     "pending", "realised_by", "plan")},
+                       zone_region=next((r["region"] for r in rows if r["region"]), None))
 
     @pages.get("/registri")
     def registry(request: Request, db: Db, who: Viewer, lang: Lang = None,

@@ -190,6 +190,48 @@ class Allocation(BaseModel):
     items: list[AllocationRow]
 
 
+class RealisingOrderRow(BaseModel):
+    event_id: str
+    reference: str | None  # the source's order number (e-Katalog kd_paket)
+    booked_on: date
+    state: Literal["completed", "pending"]  # of the version in force
+    amount: int  # what remains after reversals
+    supplier_id: str
+    supplier_name: str | None  # the registry's name, else the latest a source gave
+    supplier_class: str  # the registry's on the purchase date: a scale, unregistered or lapsed
+    cooperative: bool
+    declared_umk: int | None  # the UMK value the source declares of it
+    umk_basis: Literal["registry", "declared"] | None  # null: UMK on neither basis
+    umk: int  # the rupiah of it that is UMK spend
+
+
+class PackageLineRow(BaseModel):
+    buyer_id: str  # the agency whose plan holds the package (no plan: the orders' buyer)
+    name: str | None
+    region: str | None
+    fiscal_year: int
+    package_id: str  # the SIRUP package code (kd_rup)
+    package: str | None  # null: no plan in the ledger holds this code
+    pagu: int | None
+    plan: Literal["ukm", "non_ukm", "excluded", "withdrawn"] | None
+    finding: Literal["not_umk", "not_realised", "realised", "outside_ukm", "no_plan"]
+    realised: int  # completed orders in force, net of reversals
+    orders: int
+    realised_umk: int  # of `realised`, UMK spend per the registry or as the source declares
+    realised_not_umk: int
+    pending: int
+    pending_orders: int
+    realised_by: str  # the suppliers of the completed orders, in words
+    realising: list[RealisingOrderRow]
+
+
+class Packages(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[PackageLineRow]
+
+
 # HTTP ingest (`POST /api/v1/events`, streams/web/ingest.py).
 class IngestReceipt(BaseModel):
     index: int  # the record's position in the request, from 0 (NDJSON: blank lines are not records)

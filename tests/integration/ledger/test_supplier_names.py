@@ -66,7 +66,8 @@ def test_a_supplier_a_source_names_is_shown_by_that_name_with_its_id_and_no_clas
     with Session(books.engine) as s:
         suppliers = {x.supplier_id: (x.name, x.scale) for x in supplier_view(Scope(s))}
         (line,) = declared(Scope(s))
-    assert suppliers[HANSAMU] == ("CV.HANSAMU", None) and suppliers[ARTHIKA] == ("PD. Arthika - Arthika Stationery", None)
+    assert suppliers[HANSAMU] == ("CV.HANSAMU", None)
+    assert suppliers[ARTHIKA] == ("PD. Arthika - Arthika Stationery", None)
     assert {(c.supplier_id, c.supplier_name, c.supplier_class) for c in line.unsupported} == {
         (HANSAMU, "CV.HANSAMU", "unregistered"), ("npwp:0000000000000002", None, "unregistered")}
 
