@@ -15,8 +15,16 @@ from sqlalchemy.orm import Session
 from ledger.books.intake import APPLIED, DUPLICATE, REJECTED
 from ledger.models import Receipt
 from ledger.models.access import JournalEntry
+from ledger.rules.attribution import described_later
+from schemas.decode import decode
+from schemas.events import PurchaseRecorded
+from schemas.topics import PURCHASES
 
 ACCEPTED, DUPLICATE_ITEM, CONFLICT = "accepted", "duplicate", "conflict"
+# A purchase journaled before its source carried a supplier name or a package, now with them
+# (`ledger.rules.attribution.described_later`): not journaled again; a sender that sends what it
+# journals sends it, and the ledger keeps what it describes.
+DESCRIBED = "described"
 CLI_SOURCES = ("emit", "import")  # senders that send what they journal themselves
 _CHUNK = 500  # event ids per IN (...): under SQLite's and PostgreSQL's parameter limits
 _ATTEMPTS = 5  # a concurrent sender journaling the same event id: look again, then decide
@@ -53,7 +61,8 @@ class JournalCounts:
 
 def take(session: Session, items: list[Item], *, source: str, principal: str | None, now: datetime) -> list[str]:
     """One outcome per item, in order: `accepted` (journaled now), `duplicate` (journaled before,
-    or earlier in `items`, with the same fingerprint) or `conflict` (journaled with another
+    or earlier in `items`, with the same fingerprint), `described` (a purchase journaled before
+    without the descriptions it now carries, `DESCRIBED`) or `conflict` (journaled with another
     fingerprint). Nothing is committed here."""
     for _ in range(_ATTEMPTS):
         known = _fingerprints(session, {i.event_id for i in items})
@@ -90,8 +99,17 @@ def _decide(items: list[Item], known: dict[str, str]) -> tuple[list[str], list[I
             new.append(item)
             outcomes.append(ACCEPTED)
         else:
-            outcomes.append(DUPLICATE_ITEM if held == item.fingerprint else CONFLICT)
+            outcomes.append(DUPLICATE_ITEM if held == item.fingerprint else
+                            DESCRIBED if _described(item, held) else CONFLICT)
     return outcomes, new
+
+
+def _described(item: Item, held: str) -> bool:
+    """Read only on a conflict, which is rare: the hot path never decodes here."""
+    if item.topic != PURCHASES:
+        return False
+    event = decode("purchases", item.value)
+    return isinstance(event, PurchaseRecorded) and described_later(event, held)
 
 
 def _booked():

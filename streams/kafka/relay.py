@@ -19,7 +19,8 @@ from kafka.errors import KafkaError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from ledger.books.journal import ACCEPTED, CONFLICT, Item, mark_sent, mark_sent_events, settle, take, unsent
+from ledger.books.journal import (ACCEPTED, CONFLICT, DESCRIBED, Item, mark_sent, mark_sent_events, settle, take,
+                                  unsent)
 from ledger.db import make_engine, migrate
 from streams.kafka.producer import MAX_REQUEST, make_producer
 from streams.kafka.topics import ensure_topics
@@ -71,11 +72,14 @@ class JournalSender:
         with Session(self.engine) as session:
             taken = take(session, [item for _, item in chunk], source=self.source, principal="cli", now=_now())
             session.commit()
-        fresh = [(tag, item) for (tag, item), outcome in zip(chunk, taken) if outcome == ACCEPTED]
+        # A purchase journaled before without the descriptions it now carries is sent as well: the
+        # ledger keeps them (a duplicate there); what the journal holds stays as it was.
+        fresh = [(tag, item) for (tag, item), outcome in zip(chunk, taken) if outcome in (ACCEPTED, DESCRIBED)]
         delivered = self._send([item for _, item in fresh])
-        if delivered:
+        journaled = delivered - {item.event_id for (_, item), outcome in zip(chunk, taken) if outcome == DESCRIBED}
+        if journaled:
             with Session(self.engine) as session:
-                mark_sent_events(session, sorted(delivered), self.epoch, _now())
+                mark_sent_events(session, sorted(journaled), self.epoch, _now())
                 session.commit()
         statuses = {ACCEPTED: KEPT, CONFLICT: CONFLICTING}
         return [Outcome(tag, item, SENT if item.event_id in delivered else statuses.get(outcome, DUPLICATE))

@@ -193,8 +193,8 @@ def ingest(db: Session, who: Principal, batch: list[Decoded], now: datetime) -> 
                                        str(RejectReason.CONFLICTING_DUPLICATE),
                                        "event_id sudah dipakai untuk peristiwa lain / event_id already accepted "
                                        "with other content: give a new event_id, or send the original unchanged")
-        else:
-            receipts[slot]["status"] = outcome
+        else:  # a copy adding descriptions is a duplicate here: only the first copy is journaled and relayed
+            receipts[slot]["status"] = journal.DUPLICATE_ITEM if outcome == journal.DESCRIBED else outcome
     counts = {status: 0 for status in ("accepted", "duplicate", "rejected")}
     for receipt in receipts:
         counts[receipt["status"]] += 1
