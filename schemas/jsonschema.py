@@ -14,7 +14,7 @@ from schemas.events import (PurchaseRecorded, PurchaseReversed, SupplierDistinct
                             SupplierUnmerged)
 from schemas.outputs import ComplianceAlert, EventRejected, PartnerGraduated, RegistrationExpiring
 from schemas.targets import RULES as TARGET_RULES
-from schemas.targets import AllocationPlanned, BudgetDeclared, ProgramDefined
+from schemas.targets import AllocationPlanned, BudgetDeclared, BuyerDescribed, ProgramDefined
 
 BASE_URI = "https://kuota.id/schemas/v1/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -32,6 +32,7 @@ _MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "program.defined": (ProgramDefined, "validation"),
     "budget.declared": (BudgetDeclared, "validation"),
     "allocation.planned": (AllocationPlanned, "validation"),
+    "buyer.described": (BuyerDescribed, "validation"),
     "compliance.alert": (ComplianceAlert, "serialization"),
     "registration.expiring": (RegistrationExpiring, "serialization"),
     "partner.graduated": (PartnerGraduated, "serialization"),

@@ -18,6 +18,8 @@ from pydantic import ValidationError, model_validator
 from schemas.allocation import RULES as ALLOCATION_RULES
 from schemas.allocation import AllocationPlanned, allocation_key
 from schemas.codes import BuyerKind, Channel, Scale
+from schemas.directory import RULES as DIRECTORY_RULES
+from schemas.directory import BuyerDescribed, directory_key
 from schemas.events import (ADDITIONS, EARLIEST, LATEST, Event, EventId, Frozen, Identifier, RegionCode, ShortText,
                             unset_additions)
 
@@ -185,7 +187,8 @@ class BudgetDeclared(Event):
 ADDITIONS[BudgetDeclared] = {"name": None}
 ADDITIONS[ProgramDefined] = {"eligible.graduation_grace_days": None, "measure": "verified", "active": True}
 
-TargetEvent = Annotated[ProgramDefined | BudgetDeclared | AllocationPlanned, Field(discriminator="type")]
+TargetEvent = Annotated[ProgramDefined | BudgetDeclared | AllocationPlanned | BuyerDescribed,
+                        Field(discriminator="type")]
 TARGET_EVENT = TypeAdapter(TargetEvent)
 
 #: Rules the models enforce that JSON Schema cannot state, for the schema descriptions.
@@ -198,15 +201,18 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "budget.declared": ("`budget` is a JSON integer of whole rupiah.",),
     "allocation.planned": ALLOCATION_RULES,
+    "buyer.described": DIRECTORY_RULES,
 }
 
 
-def target_key(event: ProgramDefined | BudgetDeclared | AllocationPlanned) -> str:
+def target_key(event: ProgramDefined | BudgetDeclared | AllocationPlanned | BuyerDescribed) -> str:
     """Kafka key on the compacted topic: the latest event per key is the one in force."""
     if isinstance(event, ProgramDefined):
         return f"program:{event.program_id}"
     if isinstance(event, AllocationPlanned):
         return allocation_key(event)
+    if isinstance(event, BuyerDescribed):
+        return directory_key(event)
     return f"budget:{event.agency_id}:{event.fiscal_year}"
 
 

@@ -26,7 +26,7 @@ TOPICS: tuple[Topic, ...] = (
           decoder="purchases"),
     Topic(SUPPLIERS, ("supplier.registered", "supplier.merged", "supplier.unmerged", "supplier.distinct"),
           "supplier id (an officer's finding: merge:<keep>:<other> or distinct:<a>:<b>)", compacted=True, decoder="suppliers"),
-    Topic(TARGETS, ("program.defined", "budget.declared", "allocation.planned"), "target key", compacted=True, single_partition=True,
+    Topic(TARGETS, ("program.defined", "budget.declared", "allocation.planned", "buyer.described"), "target key", compacted=True, single_partition=True,
           decoder="targets"),
     Topic(ALERTS, ("compliance.alert", "registration.expiring", "partner.graduated"),
           "buyer id (registration.expiring: supplier id)"),

@@ -8,13 +8,14 @@ position deltas in the batch's transaction.
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ledger.books import directory
 from ledger.books.descriptions import Descriptions
 from ledger.books.intake import Intake, Record
 from ledger.books.positions import Deltas
@@ -83,6 +84,7 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
     Positions change only for what counts (`ledger.rules.states`): a completed purchase in force,
     and the reversals of such a purchase; a new version moves its purchase's part in the same
     transaction."""
+    _book_under_named_buyers(session, prepared)
     events = [p.event for p in prepared if not isinstance(p.event, Invalid)]
     targets = {ev.reverses for ev in events if isinstance(ev, PurchaseReversed)}
     known = _load_entries(session, {ev.event_id for ev in events} | targets)
@@ -126,6 +128,20 @@ def book(session: Session, prepared: list[Prepared], intake: Intake, now: dateti
     batch.described.write(session, now)
 
 
+_BUYER = ENTRY_COLUMNS.index("buyer_id")
+
+
+def _book_under_named_buyers(session: Session, prepared: list[Prepared]) -> None:
+    """A purchase sent under an id the directory names as another buyer's alias is booked under
+    that buyer (`ledger.books.directory`)."""
+    aliases = directory.named(session, {p.buyer["id"] for p in prepared if p.buyer is not None})
+    for p in prepared:
+        if p.buyer is not None and (buyer := aliases.get(p.buyer["id"])) is not None:
+            p.values = (*p.values[:_BUYER], buyer, *p.values[_BUYER + 1:])
+            p.original = replace(p.original, buyer_id=buyer)
+            p.buyer = p.buyer | {"id": buyer}
+
+
 class _Batch:
     """What one batch has booked so far, so later records of the batch are judged against it."""
 
@@ -145,7 +161,7 @@ class _Batch:
         booked = self._keep(ev.event_id, p.fingerprint, p.values, p.original)
         if ev.supplier_name is not None:
             self.described.named(ev)
-        self.buyers[ev.buyer.id] = p.buyer
+        self.buyers[p.buyer["id"]] = p.buyer
         if ev.source is None:
             if counts(ev.state):
                 self._move(booked, ev.amount, 1)

@@ -39,7 +39,8 @@ class Recorder:
         return self._run(records, registry.prepare, registry.register, exclusive=True)
 
     def register_targets(self, records: list[Record]) -> BatchResult:
-        return self._run(records, targets.prepare, targets.register, exclusive=False)
+        # Exclusive: a buyer's description may move what purchases booked under its aliases.
+        return self._run(records, targets.prepare, targets.register, exclusive=True)
 
     def evaluate(self, now: datetime | None = None) -> list[dict]:
         """Evaluate every program in force; the alerts raised are committed with the standings."""

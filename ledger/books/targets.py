@@ -5,12 +5,14 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ledger.books import directory
 from ledger.books.intake import Intake, Record, new_events
 from ledger.models import Target
 from ledger.rules.national import national_programs
 from ledger.bulk import chunks
 from schemas.decode import Invalid, decode
 from schemas.allocation import AllocationPlanned
+from schemas.directory import BuyerDescribed
 from schemas.targets import TARGET_EVENT, BudgetDeclared, ProgramDefined, target_key
 
 # A province plans thousands of packages; the evaluation, run every few seconds, reads only these.
@@ -18,12 +20,13 @@ _PROGRAMS_AND_BUDGETS = ("program.defined", "budget.declared")
 
 
 def prepare(records: list[Record], now: datetime) -> list[tuple[Record, ProgramDefined | BudgetDeclared |
-                                                                 AllocationPlanned | Invalid]]:
+                                                                 AllocationPlanned | BuyerDescribed | Invalid]]:
     return [(rec, decode("targets", rec.value)) for rec in records]
 
 
 def register(session: Session, decoded: list, intake: Intake, now: datetime) -> None:
-    """Keep each new target event; same id and content is a duplicate, other content a conflict."""
+    """Keep each new target event; same id and content is a duplicate, other content a conflict.
+    A buyer's description names its aliases (`ledger.books.directory`)."""
     events = [ev for _, ev in decoded if not isinstance(ev, Invalid)]
     known = _known_fingerprints(session, {ev.event_id for ev in events})
     rows = []
@@ -33,6 +36,8 @@ def register(session: Session, decoded: list, intake: Intake, now: datetime) -> 
         intake.applied(rec, ev.event_id)
     if rows:
         session.connection().execute(insert(Target.__table__), rows)
+        kept = {r["event_id"] for r in rows}
+        directory.describe(session, [ev for ev in events if isinstance(ev, BuyerDescribed) and ev.event_id in kept], now)
 
 
 def in_force(session: Session, as_of: datetime | None = None) -> tuple[list[ProgramDefined], list[BudgetDeclared]]:
@@ -56,6 +61,12 @@ def allocations_in_force(session: Session, as_of: datetime | None = None, *, yea
     events = _latest(session, as_of, *where)
     return [e for e in events if isinstance(e, AllocationPlanned) and year in (None, e.fiscal_year)
             and agency in (None, e.agency_id)]  # the prefix narrows; an id holding `:` could still match
+
+
+def descriptions_in_force(session: Session, as_of: datetime | None = None) -> dict[str, BuyerDescribed]:
+    """{buyer id: its latest description} (`buyer.described`); with `as_of`, as the ledger knew them then."""
+    return {e.buyer_id: e for e in _latest(session, as_of, Target.type == "buyer.described")
+            if isinstance(e, BuyerDescribed)}
 
 
 def _latest(session: Session, as_of: datetime | None, *where) -> list:

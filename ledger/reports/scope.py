@@ -7,7 +7,7 @@ from functools import cached_property
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ledger.books.targets import allocations_in_force, in_force
+from ledger.books.targets import allocations_in_force, descriptions_in_force, in_force
 from ledger.models import BuyerRow
 from ledger.rules.programs import BuyerInfo
 from schemas.allocation import AllocationPlanned
@@ -69,7 +69,10 @@ class Scope:
 
     @cached_property
     def names(self) -> dict[str, str | None]:
-        return {b: name for b, name, _, _ in self._buyer_rows}
+        """A buyer's name as the directory describes it (`buyer.described`), else as its purchases
+        last named it: the same whatever order the sources arrived in."""
+        described = {b: d.name for b, d in descriptions_in_force(self.session, self.as_of).items() if d.name}
+        return {b: described.get(b, name) for b, name, _, _ in self._buyer_rows} | described
 
     @cached_property
     def regions(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ copies check), never with its size. One bad record never stops the rest.
 
 import hashlib
 import json
+from collections import Counter
 from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,8 @@ def run_files(settings: Settings, paths: list[Path], *, forced: str | None = Non
     finally:
         if sender is not None:
             sender.close()
+    for summary in summaries:  # units a directory already described are joined in the ledger
+        summary.not_joined = Counter({b: n for b, n in summary.not_joined.items() if not satker.knows(ctx, b)})
     if not dry_run and ctx.seen[satker.KEY] != before:
         satker.save(folder / "satker.json", ctx.seen[satker.KEY])
     if ledger is None:

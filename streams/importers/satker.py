@@ -1,11 +1,13 @@
 """The directory of work units (satker): LKPP's numeric `kd_satker` (SIRUP, budgets, Toko Daring)
 joined to `kd_satker_str` (SPSE, e-Katalog v6, SIRUP), which buyer ids are made of.
 
-The satker master (`RUP-MasterSatker`) becomes no event: each row fills the directory (the
-summary counts it as `directory`). Budget structure files (`RUP-StrukturAnggaranPD`) carry both
-codes too and fill it through `learn`. The import keeps the directory in
-`KUOTA_DATA_DIR/imports/satker.json`, so Toko Daring orders imported later still find their
-work unit; in one command, files that fill it are read first.
+Each row of the satker master (`RUP-MasterSatker`) becomes `buyer.described`: the work unit
+`{kd_klpd}-{kd_satker_str}` with its name and region, also known as `{kd_klpd}-satker-{kd_satker}`,
+the id Toko Daring orders are sent under. The ledger joins the two whichever arrives first
+(`ledger.books.directory`), so the import order changes no buyer and no total. Budget structure
+files (`RUP-StrukturAnggaranPD`) describe the units they carry the same way. The import also
+keeps the directory in `KUOTA_DATA_DIR/imports/satker.json` (for its summary: which Toko Daring
+units a directory already names).
 """
 
 import json
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from streams.importers.base import Context, JsonArrayFormat, NotImported
 from streams.importers.ids import missing
+from streams.importers.klpd import UNJOINED, described, region_of
 
 KEY = "satker"  # the directory's place in Context.seen
 
@@ -25,6 +28,12 @@ def learn(ctx: Context, kd_klpd, kd_satker, kd_satker_str, name=None) -> None:
 
 def lookup(ctx: Context, kd_klpd, kd_satker) -> dict | None:
     return ctx.seen.get(KEY, {}).get(_key(kd_klpd, kd_satker))
+
+
+def knows(ctx: Context, buyer: str) -> bool:
+    """Whether a work unit sent under `{kd_klpd}-satker-{kd_satker}` is one the directory describes."""
+    klpd, found, code = buyer.partition(UNJOINED)
+    return bool(found) and lookup(ctx, klpd, code) is not None
 
 
 def _key(kd_klpd, kd_satker) -> str:
@@ -49,15 +58,18 @@ def save(path: Path, directory: dict) -> None:
 class SatkerMaster(JsonArrayFormat):
     name = "rup-master-satker"
     title = "SIRUP: master satker / work units (directory)"
-    kept_as = "directory"  # its records fill the directory; they are no events and no errors
     fills_directory = True
     detected_by = ({"kd_satker", "kd_satker_str", "status_satker"},)
 
     def map(self, record: dict, ctx: Context) -> list[dict] | NotImported:
         if absent := [f for f in ("kd_klpd", "kd_satker", "kd_satker_str") if record.get(f) in (None, "")]:
             return missing(*absent)
+        region = region_of(record["kd_klpd"], ctx)
+        if isinstance(region, NotImported):
+            return region
         learn(ctx, record["kd_klpd"], record["kd_satker"], record["kd_satker_str"], record.get("nama_satker"))
-        return []
+        return [described(record["kd_klpd"], record["kd_satker"], record["kd_satker_str"], record.get("nama_satker"),
+                          region)]
 
 
 FORMAT = SatkerMaster()

@@ -8,15 +8,17 @@ their Dinas, mostly): not imported (`no_budget_line`), and so is a row with any 
 whose procurement budget is 0 is not imported either (`zero_budget`): a share of nothing says nothing. The event id derives from the work unit, the
 year and the mapped content: the same row is a duplicate, a changed one (APBD-Perubahan) replaces
 the budget under the same target key (the latest arrival wins; its time is 1 January of the year).
-Every row, with a budget line or not, joins the numeric `kd_satker` to `kd_satker_str` in the
-work-unit directory (`streams.importers.satker`), which Toko Daring orders are joined through.
+A row with a budget line also describes its work unit (`buyer.described`, also known by its
+numeric `kd_satker`, the id Toko Daring orders are sent under), so the ledger joins the two
+whichever arrives first. Every row, with a budget line or not, joins the numeric `kd_satker` to
+`kd_satker_str` in the importer's own directory (`streams.importers.satker`).
 """
 
 import hashlib
 import json
 
 from streams.importers.base import Context, JsonArrayFormat, NotImported, event_id, whole_rupiah
-from streams.importers.klpd import buyer_id, region_of
+from streams.importers.klpd import buyer_id, described, region_of
 from streams.importers.satker import learn
 from streams.importers.sirup_paket import text_of, year_of
 
@@ -54,7 +56,9 @@ class SirupAnggaran(JsonArrayFormat):
                 "agency_id": unit, "fiscal_year": year, "budget": budget, "region": region,
                 "name": text_of(record.get("nama_satker"), 200)}
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-        return [{**body, "event_id": event_id("sirup-anggaran", unit, year, digest)}]
+        return [{**body, "event_id": event_id("sirup-anggaran", unit, year, digest)},
+                described(record["kd_klpd"], record.get("kd_satker"), record["kd_satker_str"], record.get("nama_satker"),
+                          region)]
 
 
 FORMAT = SirupAnggaran()

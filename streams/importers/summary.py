@@ -215,8 +215,9 @@ def _print_notes(console: Console, s: FileSummary) -> None:
                       f"purchases, {format_rupiah(s.unknown_suppliers['amount'])} (counted in totals, never as UMKM)")
     if s.not_joined:
         units = ", ".join(f"{b} ({n})" for b, n in sorted(s.not_joined.items())[:SHOWN])
-        say(console, f"  [yellow]pembeli tidak tergabung / buyers not joined[/] to a kd_satker_str "
-                      f"({len(s.not_joined)}; import the satker master or budget structure first): {escape(units)}")
+        say(console, f"  [yellow]pembeli menunggu direktori / buyers awaiting the directory[/]: sent under their "
+                      f"SIRUP code ({len(s.not_joined)}); the ledger books them to their kd_satker_str once the "
+                      f"region's satker master or budget structure is imported, before or after: {escape(units)}")
 
 
 def say(console: Console, text: str) -> None:

@@ -21,10 +21,12 @@ channel `toko_daring`; both field sets (`merchant_name` 2025, `nama_merchant` 20
   the legal form dropped (`CV. Griyasindo` = `GRIYASINDO`); no name: `unknown:tokodaring`. The name
   as written travels as `supplier_name`, shown beside the id.
 - No SIRUP package code: Toko Daring names no RUP package, so its orders carry no `plan_package`.
-- Buyer: Toko Daring names the work unit only by the numeric `kd_satker`; the directory learned
-  from a satker master or budget structure imported earlier gives its `kd_satker_str`, hence the
-  buyer `{kd_klpd}-{kd_satker_str}` shared with SPSE and e-Katalog. A unit the directory does not
-  know becomes `{kd_klpd}-satker-{kd_satker}`, and the summary lists it as not joined.
+- Buyer: Toko Daring names the work unit only by the numeric `kd_satker`, so its orders are
+  sent under `{kd_klpd}-satker-{kd_satker}`, whatever was imported before. A satker master or
+  budget structure (imported before or after) describes that id as an alias of the unit
+  `{kd_klpd}-{kd_satker_str}` shared with SPSE and e-Katalog, and the ledger books the orders
+  there (`ledger.books.directory`): one buyer whatever the order. The summary lists the units
+  the importer's own directory does not know yet as not joined.
 """
 
 import hashlib
@@ -34,8 +36,7 @@ from streams.importers.base import Context, JsonArrayFormat, NotImported, event_
 from streams.importers.ids import UNKNOWN, amount_of, first_problem, local_moment, merchant_id, missing, moment_of
 from streams.importers.ids import name_of
 from streams.importers.ids import short_key
-from streams.importers.klpd import buyer, buyer_id, region_of, unjoined_buyer_id
-from streams.importers.satker import lookup
+from streams.importers.klpd import buyer, region_of, unjoined_buyer_id
 
 CONFIRMATION = {None: ("pending", 0), "selesai": ("completed", 1), "gagal": ("void", 2)}
 VERIFICATION = {"unverified": 0, None: 1, "verified": 2}
@@ -69,11 +70,9 @@ def line_digest(record: dict) -> str:
     return hashlib.sha256("\x1f".join(line).encode()).hexdigest()[:12]
 
 
-def buyer_of(record: dict, ctx: Context, region: str) -> dict:
+def buyer_of(record: dict, region: str) -> dict:
     unit = buyer(record["kd_klpd"], "", record.get("nama_satker"), region)
-    joined = lookup(ctx, record["kd_klpd"], record["kd_satker"])
-    return unit | {"id": buyer_id(record["kd_klpd"], joined["kd_satker_str"]) if joined
-                   else unjoined_buyer_id(record["kd_klpd"], record["kd_satker"])}
+    return unit | {"id": unjoined_buyer_id(record["kd_klpd"], record["kd_satker"])}
 
 
 class TokoDaring(JsonArrayFormat):
@@ -96,9 +95,13 @@ class TokoDaring(JsonArrayFormat):
         merchant = record.get("merchant_name", record.get("nama_merchant"))
         event = {
             "type": "purchase.recorded", "schema_version": 1,
-            "event_id": event_id("tokodaring", key, version),
+            # The buyer is the unit's SIRUP code whatever the directory knows (`buyer_of`); until
+            # the ids said so, an order imported after a directory carried `kd_satker_str` instead.
+            # The salt keeps these events apart from those: a re-import is a later copy of the same
+            # source record (the same version), never a conflicting copy of an earlier event.
+            "event_id": event_id("tokodaring", "by-sirup-code", key, version),
             "occurred_at": local_moment(moment, region),
-            "buyer": buyer_of(record, ctx, region),
+            "buyer": buyer_of(record, region),
             "supplier_id": merchant_id(merchant) or f"{UNKNOWN}tokodaring", "amount": amount, "currency": "IDR",
             "channel": "toko_daring", "reference": order[:100], "state": state,
             "source": {"system": "tokodaring", "key": key, "version": version},

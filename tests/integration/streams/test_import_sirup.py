@@ -49,7 +49,7 @@ def test_each_work_unit_shows_its_procurement_budget_ukm_pagu_and_share(ledger, 
     env = kuota_env(ledger)
     first = imported(env, BUDGETS, PACKAGES)
     files = {Path(f["file"]).name: f for f in first["files"]}
-    assert files[BUDGETS.name]["events"] == {"budget.declared": 87}
+    assert files[BUDGETS.name]["events"] == {"budget.declared": 87, "buyer.described": 87}  # each unit described too
     assert files[BUDGETS.name]["not_imported"]["no_budget_line"]["count"] == 1  # reported, never a zero
     assert files[PACKAGES.name]["events"] == {"allocation.planned": 200}
     want = expected()

@@ -11,7 +11,7 @@ from schemas.jsonschema import JSON_DIR, export, render, schemas
 
 NAMES = ("purchase.recorded", "purchase.reversed", "supplier.registered", "event.rejected",
          "program.defined", "budget.declared", "allocation.planned", "compliance.alert", "supplier.merged", "supplier.unmerged",
-         "supplier.distinct", "registration.expiring", "partner.graduated")
+         "supplier.distinct", "registration.expiring", "partner.graduated", "buyer.described")
 
 
 def committed(name: str) -> dict:

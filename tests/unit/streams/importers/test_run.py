@@ -53,8 +53,8 @@ def test_the_satker_master_is_read_first_and_joins_toko_daring_buyers_in_the_sam
     daring = write(tmp_path / "daring.json", [ORDER_FIRST | {"kd_klpd": "D197", "kd_satker": "64173"}, FAILED])
     master = write(tmp_path / "master.json", [SATKER])
     first, second = import_files(settings, [daring, master], dry_run=True)
-    assert (first.format, first.kept, first.imported) == ("rup-master-satker", 1, 0)
-    assert dict(second.not_joined) == {"D199-satker-173405": 1}  # the other one was joined
+    assert (first.format, first.imported, dict(first.events)) == ("rup-master-satker", 1, {"buyer.described": 1})
+    assert dict(second.not_joined) == {"D199-satker-173405": 1}  # the other one the directory describes
     assert first.accounted and second.accounted
     assert not (settings.data_dir / "imports" / "satker.json").exists()  # a dry run keeps nothing
 

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import orjson
 import pytest
 
 from schemas.allocation import AllocationPlanned
@@ -98,8 +99,11 @@ def test_region_given_on_the_command_line_places_an_unknown_klpd():
 
 
 def test_a_budget_line_becomes_the_declared_procurement_budget_with_the_units_name():
-    ev = one(BUDGETS, BUDGET_LINE)
+    ev, unit = (decode("targets", orjson.dumps(e)) for e in BUDGETS.map(BUDGET_LINE, Context()))
     assert isinstance(ev, BudgetDeclared)
+    # ... and describes the unit, also known by the numeric code Toko Daring names it by
+    assert (unit.type, unit.buyer_id, unit.region) == ("buyer.described", "D197-1.01.2.22.0.00.01.0000", "6100")
+    assert unit.also_known_as == (f"D197-satker-{BUDGET_LINE['kd_satker']}",)
     assert (ev.agency_id, ev.fiscal_year, ev.budget, ev.region) == ("D197-1.01.2.22.0.00.01.0000", 2025, 439625073827, "6100")
     assert ev.name == "DINAS PENDIDIKAN DAN KEBUDAYAAN PROVINSI KALIMANTAN BARAT"
     assert target_key(ev) == "budget:D197-1.01.2.22.0.00.01.0000:2025"

@@ -63,11 +63,25 @@ def test_the_2025_field_set_without_a_merchant_is_an_unknown_supplier():
     assert event["buyer"]["region"] == "3204"
 
 
-def test_a_work_unit_in_the_directory_is_joined_to_its_kd_satker_str():
+def test_an_order_is_sent_under_its_units_sirup_code_whatever_the_directory_knows():
+    # The ledger joins it to the unit's kd_satker_str (`ledger.books.directory`): an order is the same
+    # event before and after the directory, so importing it again is never a conflicting copy.
+    before = one(ORDER_FIRST | {"kd_klpd": "D197", "kd_satker": "64173"}, Context())
     ctx = Context()
-    assert MASTER.map(SATKER, ctx) == []
-    joined = one(ORDER_FIRST | {"kd_klpd": "D197", "kd_satker": "64173"}, ctx)
-    assert joined["buyer"]["id"] == "D197-1.02.0.00.0.00.01.0002"
+    [description] = MASTER.map(SATKER, ctx)
+    after = one(ORDER_FIRST | {"kd_klpd": "D197", "kd_satker": "64173"}, ctx)
+    assert before == after and after["buyer"]["id"] == "D197-satker-64173"
+    assert (description["buyer_id"], description["also_known_as"]) == ("D197-1.02.0.00.0.00.01.0002",
+                                                                      ["D197-satker-64173"])
+
+
+def test_a_directory_row_describes_the_unit_for_the_ledger():
+    [event] = MASTER.map(SATKER, Context())
+    decoded = decode("targets", orjson.dumps(event))
+    assert not isinstance(decoded, Invalid), decoded
+    assert (decoded.type, decoded.kind, decoded.region, decoded.name) == ("buyer.described", "agency", "6100",
+                                                                         SATKER["nama_satker"])
+    assert MASTER.map(SATKER, Context())[0]["event_id"] == event["event_id"]  # the same row, the same event
 
 
 def test_a_work_unit_not_in_the_directory_keeps_its_numeric_code():
