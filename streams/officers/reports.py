@@ -15,8 +15,9 @@ from ledger.reports.suppliers import SupplierLine
 from streams.officers.tables import Report, columns
 from streams.officers.words import CLASSES, REASONS, WORDS, YES_NO, heading, title
 
-COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "actual|rupiah", "required|rupiah",
-                     "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp", "status|status", "grade")
+COMPLIANCE = columns("program_id", "buyer_id", "name", "region", "period", "measure|measure", "actual|rupiah",
+                     "required|rupiah", "shortfall|rupiah", "total|rupiah", "base|rupiah", "share_bp|bp",
+                     "status|status", "grade", "declared|rupiah", "verified|rupiah", "coverage_bp|bp")
 ALERTS = columns("alert_id", "detected_at", "program|id", "buyer_id", "period", "status|status",
                  "previous_status|status", "actual|rupiah", "required|rupiah", "shortfall|rupiah", "share_bp|bp",
                  "grade", "late", "published")

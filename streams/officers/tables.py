@@ -39,6 +39,7 @@ class Report:
     totals: tuple[str, ...] = ()  # rupiah columns summed in a last row of the XLSX
     empty_ledger: bool = False  # no row because the ledger holds nothing yet (not a filter that matched none)
     when_empty: str | None = None  # the key of the words said when no row matches, if not `nothing_matches`
+    empty_detail: str | None = None  # said after those words: what this ledger lacks (e.g. the regions no program covers)
     brief: tuple[str, ...] = ()  # the columns a terminal table shows when not all fit (files keep every one)
 
 

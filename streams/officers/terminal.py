@@ -71,7 +71,12 @@ def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **
     about = reports.about(lang, as_of, standings.last_evaluation(session),
                           **{k: v for k, v in args.items() if k not in ("limit", "offset")})
     if name == "overview":
-        return reports.overview(standings.overview(scope, **args), lang=lang, about=about)
+        found = reports.overview(standings.overview(scope, **args), lang=lang, about=about)
+        if not found.rows and not any(args.values()):  # no filter: say why nothing is judged, and what to do
+            found.when_empty = "no_program_covers"
+            if regions := uncovered_regions(scope):
+                found.empty_detail = WORDS[lang if lang in WORDS else "id"]["uncovered_regions"].format(", ".join(regions))
+        return found
     if name == "alerts":
         return reports.alerts([reports.alert_row(x) for x in standings.alerts(session, **args)], lang=lang,
                               about=about)
@@ -93,6 +98,12 @@ def _build(session: Session, name: str, *, lang: str, as_of: datetime | None, **
     if name == "duplicates":
         return reports.duplicates(suspected_duplicates(session, **args), lang=lang, about=about)
     return reports.spend(spend.spend(scope, **args), lang=lang, about=about)
+
+
+def uncovered_regions(scope: Scope) -> list[str]:
+    """Regions of the buyers the ledger knows that no program in force covers."""
+    covered = {p.region for p in scope.programs} | {p.applies_to.region for p in scope.programs}
+    return sorted({info.region for info in scope.known_buyers.values()} - covered)
 
 
 def _registry(session: Session, name: str, lang: str, as_of: datetime | None, **args) -> Report:
@@ -124,7 +135,8 @@ def show(console: Console, report: Report, *, fmt: str, lang: str, output: Path 
         console.print(as_table(report, lang))
     else:  # an empty table says nothing; say what to do instead
         said = "empty_ledger" if report.empty_ledger else report.when_empty or "nothing_matches"
-        console.print(WORDS[lang if lang in WORDS else "id"][said])
+        detail = "" if report.empty_ledger or not report.empty_detail else f" {report.empty_detail}"
+        console.print(WORDS[lang if lang in WORDS else "id"][said] + detail)
 
 
 def print_audit(console: Console, report: AuditReport) -> int:

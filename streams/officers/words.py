@@ -30,12 +30,25 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "agencies": ("Perangkat daerah (OPD)", "Agencies (OPD)"),
     "threshold": ("Ambang", "Threshold"),
     "no_data": ("Belum ada data.", "No data yet."),
-    "first_steps": ("Belum ada program yang berlaku. Petugas menerbitkan program dan pagu dengan "
-                    "`kuota targets apply FILE` (contoh di examples/programs/); pembelian masuk lewat "
-                    "`kuota emit FILE`. Untuk melihat semuanya dengan data contoh: `make demo`.",
-                    "No program in force yet. Officers publish programs and budgets with "
-                    "`kuota targets apply FILE` (examples in examples/programs/); purchases come in through "
-                    "`kuota emit FILE`. To see it all with sample data: `make demo`."),
+    "first_steps": ("Belum ada program yang berlaku. Aturan nasional 40% berlaku untuk setiap wilayah begitu "
+                    "pagunya diimpor (`kuota import` struktur anggaran SIRUP, atau `kuota import --template budgets`); "
+                    "program lain diterbitkan dengan `kuota targets apply FILE` (contoh di examples/programs/); "
+                    "pembelian masuk lewat `kuota import` atau `kuota emit FILE`. Untuk melihat semuanya dengan "
+                    "data contoh: `make demo`.",
+                    "No program in force yet. The national 40% rule applies to every region once its budgets are "
+                    "imported (`kuota import` of SIRUP's budget structure, or `kuota import --template budgets`); "
+                    "other programs are published with `kuota targets apply FILE` (examples in examples/programs/); "
+                    "purchases come in through `kuota import` or `kuota emit FILE`. To see it all with sample "
+                    "data: `make demo`."),
+    "no_program_covers": ("Tidak ada program yang menilai buku besar ini. Aturan nasional 40% berlaku untuk setiap "
+                          "wilayah begitu pagunya diimpor (`kuota import` struktur anggaran SIRUP, atau `kuota import "
+                          "--template budgets`); program lain: `kuota targets apply FILE` (contoh di "
+                          "examples/programs/).",
+                          "No program judges these books. The national 40% rule applies to every region once its "
+                          "budgets are imported (`kuota import` of SIRUP's budget structure, or `kuota import "
+                          "--template budgets`); other programs: `kuota targets apply FILE` (examples in "
+                          "examples/programs/)."),
+    "uncovered_regions": ("Wilayah dengan pembelian tanpa program: {}.", "Regions with purchases and no program: {}."),
     "empty_ledger": ("Buku besar masih kosong: jalankan `kuota up`, kirim pembelian dengan `kuota emit FILE`, "
                      "atau coba `make demo`.",
                      "The ledger is empty: run `kuota up`, send purchases with `kuota emit FILE`, or try `make demo`."),
@@ -66,6 +79,11 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "late": ("terlambat", "late"),
     "late_imported": ("diimpor kemudian", "imported later"),  # late only in kuota: the register dated it on time
     "below_first": ("Di bawah ambang lebih dulu", "Below the threshold first"),
+    "measured_by": ("Diukur menurut", "Measured by"),
+    "measure_declared": ("UMK menurut sumber (LKPP)", "UMK declared by the source (LKPP)"),
+    "measure_verified": ("UMK terverifikasi registri", "UMK verified by the registry"),
+    "coverage": ("Cakupan registri", "Registry coverage"),
+    "built_in": ("bawaan, tanpa berkas program", "built in, no program file"),
     "language": ("English", "Bahasa Indonesia"),
     "api": ("API (OpenAPI)", "API (OpenAPI)"),
     "cumulative": ("Realisasi kumulatif terhadap pagu", "Cumulative realisation against the budget"),
@@ -282,6 +300,9 @@ HEADINGS = {
     "suspect": ("Dugaan", "Suspect"), "district": ("Kecamatan", "Kecamatan"),
     "evidence": ("Bukti", "Evidence"), "score": ("Skor kemiripan", "Similarity score"),
     "spend": ("Belanja tercatat", "Spend booked"),
+    "measure": ("Diukur menurut", "Measured by"), "declared": ("UMK menurut sumber", "UMK declared by the source"),
+    "verified": ("UMK terverifikasi", "UMK verified"), "registered": ("Ke pemasok terdaftar", "To registered suppliers"),
+    "coverage_bp": ("Cakupan registri", "Registry coverage"),
     **ACCESS_HEADINGS,  # `kuota keys list`, `kuota users list`, `kuota access-log`
     **PACKAGE_HEADINGS,  # `kuota report packages`
 }
@@ -300,12 +321,20 @@ def title(key: str, lang: str) -> str:
     return TITLES[key][0 if lang == "id" else 1]
 
 
+#: The two realised UMK measures (`ledger.rules.programs.Figures`): LKPP's, and the registry's.
+MEASURES = {
+    "id": {"declared": "menurut sumber (LKPP)", "verified": "terverifikasi (registri)"},
+    "en": {"declared": "declared by the source (LKPP)", "verified": "verified (registry)"},
+}
+
+
 def word(kind: str, code, lang: str) -> str | None:
     """The word people read for a code of a column `kind` (status, channel, class, kind), or None
     when the column holds no code."""
     table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS,
              "flag": FLAGS, "dimension": DIMENSIONS,
-             "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS, "finding": FINDINGS, "plan": PLANS}.get(kind)
+             "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS, "finding": FINDINGS, "plan": PLANS,
+             "measure": MEASURES}.get(kind)
     if table is None:
         return None
     words = table.get(lang, table["id"])

@@ -62,7 +62,7 @@ def ids_of(report: reports.Report) -> set[str]:
 
 def figures_of(report: reports.Report) -> set[str]:
     return {format_rupiah(row[c.key]) for row in report.rows for c in report.columns
-            if c.kind == "rupiah" and c.key in (report.brief or [c.key])}
+            if c.kind == "rupiah" and c.key in (report.brief or [c.key]) and row[c.key] is not None}
 
 
 def printed(report: reports.Report, width: int, *, wide: bool = False) -> list[str]:
