@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default a SQLite file in data_dir")
     data_dir: Path = Field(Path("kuota-data"), description="where the SQLite ledger and logs live")
     partitions: int = Field(4, ge=1, description="partitions of the input topics")
+    replication_factor: int | None = Field(None, ge=1, description="replicas of each topic kuota creates; default "
+                                                                   "as many as the cluster has brokers, at most 3")
+    min_insync_replicas: int | None = Field(None, ge=1, description="min.insync.replicas of each topic kuota "
+                                                                    "creates; default 2 when it has 3 replicas or "
+                                                                    "more, else the broker's own default")
     batch_size: int = Field(16000, ge=1, description="records booked in one database transaction (at most)")
     batch_within: float = Field(0.3, gt=0, description="seconds to wait for a batch to fill")
     group_id: str = Field("kuota-ledger", description="consumer group of the workers")

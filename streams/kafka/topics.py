@@ -1,6 +1,8 @@
 """The contract's topics on a broker, created idempotently with kafka-python's admin client, after
 a probe that tells an operator within seconds whether a Kafka broker answers, nothing does, or
-something else does (kafka-python alone retries for half a minute and then says only "no broker")."""
+something else does (kafka-python alone retries for half a minute and then says only "no broker").
+On a cluster of three brokers or more they are replicated three times and a write needs two
+replicas (`replication`), so losing one broker loses nothing acknowledged."""
 
 import logging
 import socket
@@ -10,10 +12,10 @@ import time
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import InvalidReplicationFactorError, KafkaError, TopicAlreadyExistsError
 
 from schemas.topics import TOPICS
-from streams.errors import BrokerUnavailable
+from streams.errors import BrokerUnavailable, UsageError
 from streams.kafka.security import kafka_client_options, ssl_context
 from streams.settings import Settings
 
@@ -27,9 +29,25 @@ _ALSO = {False: "", True: ", KUOTA_KAFKA_SASL_MECHANISM and kuota's user and pas
                           "KUOTA_KAFKA_SASL_PASSWORD) on the broker"}
 
 
-def layout(settings: Settings) -> list[NewTopic]:
-    return [NewTopic(settings.topic(t.name), 1 if t.single_partition else settings.partitions, 1,
-                     topic_configs=COMPACTED if t.compacted else None) for t in TOPICS]
+def layout(settings: Settings, brokers: int) -> list[NewTopic]:
+    factor, configs = replication(settings, brokers)
+    return [NewTopic(settings.topic(t.name), 1 if t.single_partition else settings.partitions, factor,
+                     topic_configs={**configs, **(COMPACTED if t.compacted else {})}) for t in TOPICS]
+
+
+def replication(settings: Settings, brokers: int) -> tuple[int, dict[str, str]]:
+    """Replicas of each new topic and the topic configs that go with them, on a cluster of `brokers`:
+    KUOTA_REPLICATION_FACTOR, else as many as there are brokers up to three; min.insync.replicas
+    KUOTA_MIN_INSYNC_REPLICAS, else 2 once there are three replicas, else the broker's default."""
+    factor = settings.replication_factor or min(3, brokers)
+    insync = settings.min_insync_replicas or (2 if factor >= 3 else None)
+    if factor > brokers:
+        raise UsageError(f"KUOTA_REPLICATION_FACTOR={factor}, but the cluster at {settings.broker} has {brokers} "
+                         "broker(s): lower it, or add brokers")
+    if insync is not None and insync > factor:
+        raise UsageError(f"KUOTA_MIN_INSYNC_REPLICAS={insync} is more than the {factor} replica(s) of each topic: "
+                         "no write could be acknowledged; lower it")
+    return factor, {} if insync is None else {"min.insync.replicas": str(insync)}
 
 
 def probe(address: str, timeout: float = 2.0, tls: ssl.SSLContext | None = None) -> str | None:
@@ -114,15 +132,21 @@ def ensure_topics(settings: Settings) -> str:
     """Create missing topics; return the cluster id (the epoch receipts are kept under)."""
     client = admin(settings)
     try:
+        cluster = client.describe_cluster()  # its brokers include fenced ones: the size, not who is up now
         existing = set(client.list_topics())
-        for topic in layout(settings):
+        for topic in layout(settings, len(cluster.get("brokers") or ()) or 1):
             if topic.name in existing:
                 continue
             try:
                 client.create_topics([topic])
-                log.info("created topic %s (%d partitions)", topic.name, topic.num_partitions)
+                log.info("created topic %s (%d partitions, %d replicas)", topic.name, topic.num_partitions,
+                         topic.replication_factor)
             except TopicAlreadyExistsError:
                 pass  # another worker was first
-        return client.describe_cluster().get("cluster_id") or ""
+            except InvalidReplicationFactorError as exc:
+                raise BrokerUnavailable(f"topic {topic.name} needs {topic.replication_factor} replicas and fewer "
+                                        f"brokers are up ({exc}); start the brokers that are down, or set "
+                                        "KUOTA_REPLICATION_FACTOR") from exc
+        return cluster.get("cluster_id") or ""
     finally:
         client.close()
