@@ -15,6 +15,7 @@ from ledger.books.versions import counting
 from ledger.bulk import chunks
 from ledger.models import Entry, Registration, SupplierIdentifier, SupplierLink
 from ledger.rules.attribution import registration_row
+from ledger.rules.basis import PROFILE_SYSTEM
 from ledger.rules.eligibility import Classification, class_on
 from ledger.rules.identity import written_forms
 from schemas.decode import Invalid, decode
@@ -38,6 +39,17 @@ def load_histories(session: Session, supplier_ids, as_of: datetime | None = None
         for sid, scale, coop, region, vf, vt, seq in session.execute(q):
             own[sid].append(Classification(scale, coop, region, vf, vt, seq))
     return defaultdict(list, {sid: own[target] for sid, target in counted_as.items() if target in own})
+
+
+def lkpp_profiled(session: Session, supplier_ids) -> set[str]:
+    """Those of `supplier_ids` whose class came from LKPP's supplier profile (`ledger.rules.basis`):
+    registered by an event of the e-Katalog supplier detail, under the id or one it counts for."""
+    counted_as = resolve(session, supplier_ids)
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(counted_as.values()))):
+        found.update(session.scalars(select(Registration.supplier_id).where(
+            Registration.supplier_id.in_(chunk), Registration.event_id.startswith(PROFILE_SYSTEM))))
+    return {sid for sid, target in counted_as.items() if target in found}
 
 
 class HistoryCache:

@@ -8,12 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ledger.books.graduation import grace_days
-from ledger.books.registry import load_histories, supplier_names
+from ledger.books.registry import load_histories, lkpp_profiled, supplier_names
 from ledger.books.versions import entry_states
 from ledger.models import Entry
 from ledger.reports.scope import Scope
 from ledger.reports.spend import trend
 from ledger.reports.standings import ComplianceLine, overview
+from ledger.rules.basis import class_basis
 from ledger.rules.compliance import counts, share_bp
 from ledger.rules.eligibility import class_on
 from ledger.rules.graduation import graduation, why_in_grace
@@ -42,6 +43,8 @@ class EntryLine:
     state: str = "completed"  # of the purchase (for a reversal: of the purchase it reverses, as in force)
     not_counted: str | None = None  # pending, void or superseded; None when it counts
     late_reason: str | None = None  # when late: imported (later, from a register) or sent_late (`rules.lateness`)
+    basis: str = "unknown"  # what the class rests on (`ledger.rules.basis`)
+    declared_umk: int | None = None  # the UMK value the source declares for the purchase
 
 
 @dataclass
@@ -82,6 +85,7 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period: str | None = None, limi
     entries = session.scalars(q.order_by(Entry.booked_on, Entry.id).offset(offset).limit(limit)).all()
     histories = load_histories(session, {e.supplier_id for e in entries}, scope.as_of)
     names = supplier_names(session, {e.supplier_id for e in entries})
+    profiled = lkpp_profiled(session, {e.supplier_id for e in entries})
     states = entry_states(session, entries, scope.as_of)
     lines = []
     for e in entries:
@@ -97,7 +101,8 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period: str | None = None, limi
                                                            e.booked_on, grace_days(p),
                                                            grad is not None and counts(grad.before, p.eligible))
                                 for p in programs},
-                               state, not_counted, late_reason(e.late, e.source_system)))
+                               state, not_counted, late_reason(e.late, e.source_system),
+                               class_basis(cls.scale, e.supplier_id in profiled, e.declared_umk), e.declared_umk))
     return BuyerDetail(buyer_id, scope.names.get(buyer_id), info.kind, info.region, overview(scope, buyer=buyer_id),
                        lines, total, [p.program_id for p in programs])
 

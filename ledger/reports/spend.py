@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.books.evaluation import adjustment_buckets, position_buckets
+from ledger.books.measures import declared_buckets
 from ledger.books.registry import load_histories
 from ledger.books.versions import counting, in_state
 from ledger.models import Entry, Position
 from ledger.reports.scope import Scope
 from ledger.rules.compliance import share_bp
-from ledger.rules.eligibility import SupplierClass, class_on, counts_as_umkm
+from ledger.rules.eligibility import LAPSED, UNREGISTERED, SupplierClass, class_on, counts_as_umkm
 from ledger.rules.periods import period_of
 from ledger.rules.programs import Bucket, figures
 from ledger.rules.states import PENDING
@@ -29,8 +30,15 @@ class SpendLine:
     region: str
     period: str
     total: int
-    eligible: int
+    eligible: int  # the verified measure: UMKM and cooperatives as the registry classes them on the purchase date
     pending: int = 0  # in process (dalam proses): shown beside the total, never counted in it
+    declared: int = 0  # the LKPP measure: the UMK value the source records declare
+    registered: int = 0  # spend with suppliers the registry knew on the purchase date
+
+    @property
+    def coverage_bp(self) -> int | None:
+        """How much of the total the registry could class (rounded down); None without spend."""
+        return share_bp(self.registered, self.total)
 
     @property
     def share_bp(self) -> int | None:
@@ -44,21 +52,25 @@ def spend(scope: Scope, granularity: str = "year", buyer: str | None = None,
           kind: str | None = None) -> list[SpendLine]:
     """Total and eligible net spend per buyer and period, largest total first; beside them what
     is still pending. A buyer with only pending spend has a line with a total of 0."""
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for buyer_id, month, cls, amount in _counted(scope, buyer):
         acc = sums[(buyer_id, period_of(month, granularity))]
         acc[0] += amount
         if counts_as_umkm(cls):
             acc[1] += amount
+        if cls.scale not in (UNREGISTERED, LAPSED):
+            acc[4] += amount
     for (buyer_id, month), amount in pending(scope.session, scope.as_of, buyer).items():
         sums[(buyer_id, period_of(month, granularity))][2] += amount
+    for b in declared_buckets(scope.session, scope.as_of, buyer):
+        sums[(b.buyer_id, period_of(b.month, granularity))][3] += b.declared
     lines = []
-    for (buyer_id, period), (total, eligible, waiting) in sums.items():
+    for (buyer_id, period), (total, eligible, waiting, declared, registered) in sums.items():
         info = scope.known_buyers.get(buyer_id)
         if kind and (info is None or info.kind != kind):
             continue
         lines.append(SpendLine(buyer_id, scope.names.get(buyer_id), info.kind if info else "?",
-                               info.region if info else "?", period, total, eligible, waiting))
+                               info.region if info else "?", period, total, eligible, waiting, declared, registered))
     return sorted(lines, key=lambda line: (-line.total, line.buyer_id, line.period))
 
 

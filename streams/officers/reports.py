@@ -60,7 +60,8 @@ def alerts(rows: list[dict], *, lang: str = "id", about: dict | None = None) -> 
 def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -> Report:
     cols = columns("booked_on", "event_id", "kind|entry", "supplier_id", "supplier_name", "supplier_class|class",
                    "cooperative", "channel|channel", "amount|rupiah", "state|state", "not_counted|reason", "late",
-                   "late_reason|late_reason") + columns(*(f"counts:{p}" for p in detail.programs))
+                   "late_reason|late_reason", "basis|basis", "declared_umk|rupiah") + columns(
+                       *(f"counts:{p}" for p in detail.programs))
     yes, no = YES_NO.get(lang, YES_NO["id"])
     reasons = REASONS.get(lang, REASONS["id"])
     rows = []
@@ -70,7 +71,7 @@ def buyer(detail: BuyerDetail, *, lang: str = "id", about: dict | None = None) -
                "supplier_class": e.supplier_class, "cooperative": e.cooperative, "channel": e.channel,
                "amount": e.amount, "late": e.late, "late_reason": e.late_reason, "reverses": e.reverses,
                "recorded_at": e.recorded_at.isoformat(), "local": e.local, "state": e.state,
-               "not_counted": e.not_counted}
+               "not_counted": e.not_counted, "basis": e.basis, "declared_umk": e.declared_umk}
         for p, (ok, code) in e.counts.items():
             row[f"counts:{p}"] = f"{yes if ok else no}: {reasons.get(code, code)}"
             row[f"reason:{p}"] = code
@@ -98,9 +99,11 @@ def trend(points: list[TrendPoint], *, lang: str = "id", about: dict | None = No
 
 def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None) -> Report:
     rows = [{"buyer_id": x.buyer_id, "name": x.name, "kind": x.kind, "region": x.region, "period": x.period,
-             "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp, "pending": x.pending} for x in lines]
-    cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible|rupiah", "share_bp|bp",
-                   "pending|rupiah")
+             "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp, "pending": x.pending,
+             "declared": x.declared, "registered": x.registered, "coverage_bp": x.coverage_bp} for x in lines]
+    # `eligible` is the verified measure; `declared` the LKPP one beside it; coverage says how much rests on the registry.
+    cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible=verified|rupiah",
+                   "share_bp|bp", "pending|rupiah", "declared|rupiah", "coverage_bp|bp")
     return Report(title("spend", lang), cols, rows, about or {})
 
 

@@ -95,7 +95,8 @@ def buyer_detail(scope: Scope, buyer_id: str, *, period=None, limit=100, offset=
                 "late": e.late, "late_reason": e.late_reason, "reverses": e.reverses,
                 "supplier_class": e.supplier_class,
                 "cooperative": e.cooperative, "local": e.local, "state": e.state, "not_counted": e.not_counted,
-                "programs": {p: {"counts": ok, "reason": code} for p, (ok, code) in e.counts.items()}}
+                "programs": {p: {"counts": ok, "reason": code} for p, (ok, code) in e.counts.items()},
+                "basis": e.basis, "declared_umk": e.declared_umk}
                for e in d.entries]
     return {"buyer": {"buyer_id": d.buyer_id, "name": d.name, "kind": d.kind, "region": d.region},
             "standings": [compliance_row(x) for x in d.standings],

@@ -303,6 +303,7 @@ HEADINGS = {
     "measure": ("Diukur menurut", "Measured by"), "declared": ("UMK menurut sumber", "UMK declared by the source"),
     "verified": ("UMK terverifikasi", "UMK verified"), "registered": ("Ke pemasok terdaftar", "To registered suppliers"),
     "coverage_bp": ("Cakupan registri", "Registry coverage"),
+    "basis": ("Dasar kelas", "Class rests on"),
     **ACCESS_HEADINGS,  # `kuota keys list`, `kuota users list`, `kuota access-log`
     **PACKAGE_HEADINGS,  # `kuota report packages`
 }
@@ -328,13 +329,22 @@ MEASURES = {
 }
 
 
+#: What an entry's supplier class rests on (`ledger.rules.basis`).
+CLASS_BASES = {
+    "id": {"registry": "registri", "lkpp_profile": "profil LKPP", "declaration": "deklarasi sumber",
+           "unknown": "tidak diketahui"},
+    "en": {"registry": "registry", "lkpp_profile": "LKPP profile", "declaration": "source's declaration",
+           "unknown": "unknown"},
+}
+
+
 def word(kind: str, code, lang: str) -> str | None:
     """The word people read for a code of a column `kind` (status, channel, class, kind), or None
     when the column holds no code."""
     table = {"status": STATUS, "channel": CHANNELS, "class": CLASSES, "kind": KINDS, "entry": ENTRIES, "state": STATES, "reason": REASONS, "duplicate": DUPLICATE_KINDS,
              "flag": FLAGS, "dimension": DIMENSIONS,
              "budget_line": BUDGET_LINE, "late_reason": LATE_REASONS, "finding": FINDINGS, "plan": PLANS,
-             "measure": MEASURES}.get(kind)
+             "measure": MEASURES, "basis": CLASS_BASES}.get(kind)
     if table is None:
         return None
     words = table.get(lang, table["id"])

@@ -124,6 +124,10 @@ class EntryRow(BaseModel):
     state: str  # completed | pending | void: of the purchase (a reversal: of the purchase it reverses)
     not_counted: str | None  # pending | void | superseded; null when the entry counts
     programs: dict[str, Counted]
+    # What the supplier's class rests on: the registry, LKPP's supplier profile, the source's own
+    # declaration of a UMK value (never turned into a class), or nothing known.
+    basis: Literal["registry", "lkpp_profile", "declaration", "unknown"] = "unknown"
+    declared_umk: int | None = None  # the UMK value the source declares for the purchase
 
 
 class Entries(BaseModel):

@@ -88,10 +88,12 @@ def test_the_spend_report_keeps_its_fields_and_adds_pending(books):
         report = officer_reports.spend(spend(Scope(s), "year"), lang="id")
     [row] = report.rows
     assert row == {"buyer_id": BUYER, "name": None, "kind": "agency", "region": "3216", "period": "2024",
-                   "total": 3_000_000, "eligible": 3_000_000, "share_bp": 10_000, "pending": 1_000_000}
+                   "total": 3_000_000, "eligible": 3_000_000, "share_bp": 10_000, "pending": 1_000_000,
+                   # additions: the LKPP measure beside the verified one, and how much the registry knew
+                   "declared": 0, "registered": 3_000_000, "coverage_bp": 10_000}
     table = _text(render.as_table(report, "id"))
     assert "Dalam proses" in table and "Rp 1.000.000" in table
-    assert render.as_csv(report).splitlines()[0].endswith(",share_bp,pending")
+    assert ",share_bp,pending," in render.as_csv(report).splitlines()[0]
 
 
 def test_a_buyer_with_only_pending_spend_has_a_line_of_its_own(books):
