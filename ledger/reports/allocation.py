@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ledger.books.evaluation import adjustment_buckets, position_buckets
+from ledger.books.measures import declared_buckets
 from ledger.reports.scope import Scope
 from ledger.reports.spend import entry_buckets
 from ledger.rules.compliance import counts, share_bp
@@ -52,6 +53,11 @@ class AllocationLine:
     counted_by: str | None  # the program whose rule counted `realised`; None: the default rule
     non_ukm_packages: tuple[PackageLine, ...]
     excluded_packages: tuple[PackageLine, ...]
+    realised_declared: int = 0  # the LKPP measure beside `realised` (verified): what the contracts declare UMK
+
+    @property
+    def realised_declared_share_bp(self) -> int | None:
+        return share_bp(self.realised_declared, self.budget) if self.budget else None
 
     @property
     def planned_share_bp(self) -> int | None:
@@ -77,13 +83,13 @@ def allocation(scope: Scope, *, year: int | None = None, buyer: str | None = Non
     lines = []
     for agency, fiscal_year in keys:
         declared, planned = budgets.get((agency, fiscal_year)), packages.get((agency, fiscal_year), [])
-        amount, program = realised.get((agency, fiscal_year), (0, None))
-        lines.append(_line(scope, agency, fiscal_year, declared, planned, amount, program))
+        amount, program, umk_declared = realised.get((agency, fiscal_year), (0, None, 0))
+        lines.append(_line(scope, agency, fiscal_year, declared, planned, amount, program, umk_declared))
     return lines
 
 
 def _line(scope: Scope, agency: str, fiscal_year: int, declared, planned: list[AllocationPlanned],
-          realised: int, program: str | None) -> AllocationLine:
+          realised: int, program: str | None, umk_declared: int) -> AllocationLine:
     live = [p for p in planned if not p.withdrawn]
     counted = [p for p in live if not p.excluded]
     named = [p.agency_name for p in planned if p.agency_name]
@@ -96,7 +102,8 @@ def _line(scope: Scope, agency: str, fiscal_year: int, declared, planned: list[A
         planned_ukm=sum(p.pagu for p in counted if p.ukm), planned_non_ukm=sum(p.pagu for p in counted if not p.ukm),
         excluded=sum(p.pagu for p in live if p.excluded), realised=realised, counted_by=program,
         non_ukm_packages=_packages([p for p in counted if not p.ukm], "reason_non_ukm"),
-        excluded_packages=_packages([p for p in live if p.excluded], "reason_excluded"))
+        excluded_packages=_packages([p for p in live if p.excluded], "reason_excluded"),
+        realised_declared=umk_declared)
 
 
 def _packages(planned: list[AllocationPlanned], reason: str) -> tuple[PackageLine, ...]:
@@ -105,14 +112,16 @@ def _packages(planned: list[AllocationPlanned], reason: str) -> tuple[PackageLin
 
 
 def _realised(scope: Scope, keys: list[tuple[str, int]],
-              buyer: str | None) -> dict[tuple[str, int], tuple[int, str | None]]:
-    """{(agency, year): (eligible spend, the program that counted it or None)}."""
+              buyer: str | None) -> dict[tuple[str, int], tuple[int, str | None, int]]:
+    """{(agency, year): (eligible spend, the program that counted it or None, the UMK value the
+    sources declare outside the channels that program leaves out)}."""
     shares = [p for p in scope.programs if p.kind == "share_of_budget"]
     reach = {p.program_id: covered(p, scope.buyers) for p in shares}
     rules = {(agency, year): next((p for p in shares if agency in reach[p.program_id] and in_years(p, str(year))),
                                   None) for agency, year in keys}
     buckets = _by_key(position_buckets(scope.session, buyer) if scope.as_of is None
                       else entry_buckets(scope.session, scope.as_of, buyer))
+    declared = _by_key(declared_buckets(scope.session, scope.as_of, buyer))
     left_out = {p.program_id: _by_key(adjustment_buckets(scope.session, p, scope.as_of))
                 for p in {p.program_id: p for p in rules.values() if p is not None}.values()}
     out = {}
@@ -121,7 +130,8 @@ def _realised(scope: Scope, keys: list[tuple[str, int]],
         channels = {x.channel.value for x in p.exclusions if x.channel} if p else DEFAULT_EXCLUDED_CHANNELS
         found = buckets.get(key, []) + (left_out[p.program_id].get(key, []) if p else [])
         amount = sum(b.amount for b in found if b.channel not in channels and counts(b.cls, eligible))
-        out[key] = (amount, p.program_id if p else None)
+        umk = sum(b.declared for b in declared.get(key, []) if b.channel not in channels)
+        out[key] = (amount, p.program_id if p else None, umk)
     return out
 
 

@@ -109,7 +109,8 @@ def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None
 
 ALLOCATION = columns("buyer_id", "name", "fiscal_year", "budget_line|budget_line", "budget|rupiah", "packages|int",
                      "planned_ukm|rupiah", "planned_share_bp|bp", "realised|rupiah", "realised_share_bp|bp",
-                     "planned_non_ukm|rupiah", "excluded|rupiah", "counted_by", "non_ukm_reasons")
+                     "planned_non_ukm|rupiah", "excluded|rupiah", "counted_by", "non_ukm_reasons",
+                     "realised_declared|rupiah", "realised_declared_share_bp|bp")
 
 
 def allocation_row(x: AllocationLine) -> dict:
@@ -119,6 +120,7 @@ def allocation_row(x: AllocationLine) -> dict:
         reasons[p.reason or "-"] = reasons.get(p.reason or "-", 0) + 1
     return asdict(x) | {"budget_line": x.budget is not None, "planned_share_bp": x.planned_share_bp,
                         "realised_share_bp": x.realised_share_bp,
+                        "realised_declared_share_bp": x.realised_declared_share_bp,
                         "non_ukm_reasons": "; ".join(f"{r} ({n})" for r, n in reasons.items())}
 
 
@@ -127,7 +129,7 @@ def allocation(rows: list[dict], *, lang: str = "id", about: dict | None = None)
     return Report(title("allocation", lang), ALLOCATION, rows, about or {},
                   ("budget", "planned_ukm", "realised", "planned_non_ukm", "excluded"), when_empty="no_allocation",
                   brief=("buyer_id", "name", "fiscal_year", "budget_line", "budget", "planned_ukm", "planned_share_bp",
-                         "realised", "realised_share_bp", "non_ukm_reasons"))
+                         "realised", "realised_share_bp", "realised_declared", "non_ukm_reasons"))
 
 
 DECLARED = columns("buyer_id", "name", "year", "contracts|int", "declared_umk|rupiah", "supported|rupiah",

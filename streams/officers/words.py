@@ -103,16 +103,19 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "allocation": ("Alokasi dan realisasi", "Allocation and realisation"),
     "allocation_intro": ("Per perangkat daerah dan tahun anggaran: pagu belanja pengadaan (dasar porsi 40%), pagu "
                          "paket yang direncanakan untuk usaha kecil (UKM) dan porsinya, serta realisasi belanja yang "
-                         "dihitung seperti aturan 40% (usaha mikro, kecil dan koperasi).",
+                         "dihitung seperti aturan 40% (usaha mikro, kecil dan koperasi). \"LKPP\": realisasi UMK "
+                         "menurut sumber, nilai UMK yang dideklarasikan kontrak (SPSE nilai_umk_kontrak), ukuran LKPP.",
                          "Per agency and fiscal year: the procurement budget (the base of the 40% share), the pagu "
                          "of the packages planned for small business (UKM) and its share, and the spend counted as "
-                         "the 40% rule counts it (micro, small and cooperatives)."),
+                         "the 40% rule counts it (micro, small and cooperatives). \"LKPP\": the realised UMK the "
+                         "contracts themselves declare (SPSE nilai_umk_kontrak), LKPP's measure."),
     "fiscal_year": ("Tahun anggaran", "Fiscal year"),
     "procurement_budget": ("Pagu pengadaan", "Procurement budget"),
     "planned_ukm": ("Rencana UKM", "Planned for UKM"),
     "planned_share": ("Porsi rencana UKM", "Planned UKM share"),
     "realised_share": ("Porsi realisasi", "Realised share"),
     "realised": ("Realisasi UMK dan koperasi", "Realised: micro, small, cooperatives"),
+    "realised_declared": ("Realisasi UMK menurut sumber (LKPP)", "Realised UMK declared by the source (LKPP)"),
     "non_ukm": ("Paket non-UKM", "Non-UKM packages"),
     "excluded_packages": ("Paket dikecualikan dari aturan pengadaan (tidak dihitung)",
                           "Packages excluded from the procurement rules (not counted)"),
@@ -304,6 +307,8 @@ HEADINGS = {
     "verified": ("UMK terverifikasi", "UMK verified"), "registered": ("Ke pemasok terdaftar", "To registered suppliers"),
     "coverage_bp": ("Cakupan registri", "Registry coverage"),
     "basis": ("Dasar kelas", "Class rests on"),
+    "realised_declared": ("Realisasi UMK menurut sumber", "Realised UMK declared by the source"),
+    "realised_declared_share_bp": ("Porsi menurut sumber", "Declared share"),
     **ACCESS_HEADINGS,  # `kuota keys list`, `kuota users list`, `kuota access-log`
     **PACKAGE_HEADINGS,  # `kuota report packages`
 }

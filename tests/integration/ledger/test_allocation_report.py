@@ -130,3 +130,12 @@ def test_the_officers_report_in_json_carries_the_packages_and_says_when_there_is
     assert rows[A]["non_ukm_packages"][0]["reason"] == "Nilai pagu > Rp 15 miliar"
     assert rows[B]["non_ukm_reasons"] == "- (1)"
     assert [c.key for c in report.columns][:5] == ["buyer_id", "name", "fiscal_year", "budget_line", "budget"]
+
+
+def test_the_lkpp_measure_stands_beside_the_verified_realisation(books):
+    declared = [bought(7, 400_000, "PT-1", channel="tender") | {"declared_umk_amount": 400_000},
+                bought(8, 60_000, "PT-1", channel="other") | {"declared_umk_amount": 60_000}]  # grants: not procurement
+    books.send(PURCHASES, *declared)
+    a = books.lines()[A]
+    assert (a.realised, a.realised_share_bp) == (150_000, 1500)  # the registry's: only MIKRO-1 counts
+    assert (a.realised_declared, a.realised_declared_share_bp) == (400_000, 4000)
