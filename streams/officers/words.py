@@ -83,6 +83,7 @@ WORDS_BY_KEY = {  # key -> (Bahasa Indonesia, English)
     "measure_declared": ("UMK menurut sumber (LKPP)", "UMK declared by the source (LKPP)"),
     "measure_verified": ("UMK terverifikasi registri", "UMK verified by the registry"),
     "coverage": ("Cakupan registri", "Registry coverage"),
+    "basis": ("dasar kelas", "class rests on"),
     "built_in": ("bawaan, tanpa berkas program", "built in, no program file"),
     "language": ("English", "Bahasa Indonesia"),
     "api": ("API (OpenAPI)", "API (OpenAPI)"),

@@ -213,7 +213,7 @@ def _render(request: Request, template: str, lang: str | None, scope: Scope, **c
     response = templates.TemplateResponse(request, template, {
         "lang": chosen, "t": labels.WORDS[chosen], "statuses": labels.STATUS[chosen],
         "reasons": labels.REASONS[chosen], "kinds": labels.KINDS[chosen], "channels": labels.CHANNELS[chosen],
-        "classes": labels.CLASSES[chosen], "buyer_names": scope.names,
+        "classes": labels.CLASSES[chosen], "bases": labels.CLASS_BASES[chosen], "buyer_names": scope.names,
         "program_of": {p.program_id: p for p in scope.programs},
         "as_of": moment, "as_of_day": moment.astimezone(WIB).date().isoformat() if moment else "",
         "keep": f"?{urlencode({'as_of': request.query_params['as_of']})}" if moment else "",
