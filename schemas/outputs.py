@@ -56,6 +56,13 @@ class ComplianceAlert(BaseModel):
     late: bool = Field(default=False, description="detected after the period had closed")
     as_of: datetime = Field(description="the ledger state the evaluation read")
     detected_at: datetime
+    measure: Literal["declared", "verified"] | None = Field(
+        default=None, description="which realised UMK figure `actual` is (an addition to v1): `declared`, what the "
+                                  "source records declare (LKPP's measure), or `verified` by kuota's registry")
+    declared: int | None = Field(default=None, description="the UMK value the sources declare, whole rupiah "
+                                                           "(an addition to v1)")
+    verified: int | None = Field(default=None, description="spend with suppliers the registry classes eligible, "
+                                                           "whole rupiah (an addition to v1)")
 
 
 class RegistrationExpiring(BaseModel):

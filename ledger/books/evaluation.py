@@ -62,7 +62,7 @@ def evaluate_all(session: Session, now: datetime, expiring_days: int = 30) -> li
                 n = changes.get((program.program_id, buyer, label), 0) + 1
                 changes[(program.program_id, buyer, label)] = n
                 _, end = period_bounds(label, region_timezone(program.region))
-                alerts.append(_alert(program, buyer, label, n, before, standing, late=now >= end, now=now))
+                alerts.append(_alert(program, buyer, label, n, before, standing, fig, late=now >= end, now=now))
             if alerted or previous is None or _moved(previous, standing, fig, program):
                 standings.append(_standing(program, buyer, label, standing, fig, now,
                                            changed=now if alerted else (previous.changed_at if previous else None)))
@@ -147,12 +147,13 @@ def _standing(program, buyer, label, standing, fig, now, changed) -> dict:
                 verified=fig.verified, declared=fig.declared, registered=fig.registered)
 
 
-def _alert(program, buyer, label, n, before, standing, *, late: bool, now: datetime) -> dict:
+def _alert(program, buyer, label, n, before, standing, fig: Figures, *, late: bool, now: datetime) -> dict:
     return dict(alert_id=f"{program.program_id}:{buyer}:{label}:{n}", program_id=program.program_id,
                 buyer_id=buyer, period=label, status=standing.status.value,
                 previous=before.value if before else None, actual=standing.actual, required=standing.required,
                 shortfall=standing.shortfall, share_bp=standing.share_bp, grade=standing.grade, late=late,
-                as_of=now, detected_at=now, published_at=None)
+                as_of=now, detected_at=now, published_at=None, measure=program.measure, declared=fig.declared,
+                verified=fig.verified)
 
 
 def _upsert_standings(session: Session, rows: list[dict]) -> None:

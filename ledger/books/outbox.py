@@ -60,7 +60,8 @@ def alert_message(a: Alert) -> ComplianceAlert:
     return ComplianceAlert(alert_id=a.alert_id, program=a.program_id, buyer_id=a.buyer_id, period=a.period,
                            status=a.status, previous_status=a.previous, actual=a.actual, required=a.required,
                            shortfall=a.shortfall, share=share, share_bp=a.share_bp, grade=a.grade, late=a.late,
-                           as_of=a.as_of, detected_at=a.detected_at)
+                           as_of=a.as_of, detected_at=a.detected_at, measure=a.measure, declared=a.declared,
+                           verified=a.verified)
 
 
 def pending_alerts(engine: Engine, limit: int = 2000) -> list[Message]:

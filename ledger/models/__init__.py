@@ -292,6 +292,10 @@ class Alert(Base):
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The measure that judged it and both realised UMK figures (migration 0011; null before it).
+    measure: Mapped[str | None] = mapped_column(String(16))
+    declared: Mapped[int | None] = mapped_column(BigInteger)
+    verified: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         Index("ix_alerts_unpublished", "published_at"),

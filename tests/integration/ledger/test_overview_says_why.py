@@ -7,11 +7,14 @@ import itertools
 import json
 
 from rich.console import Console
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.books.intake import Record
+from ledger.books.outbox import alert_message
 from ledger.books.recorder import Recorder
 from ledger.db import make_engine
+from ledger.models import Alert
 from streams.officers.terminal import build, show
 from tests import factories
 
@@ -37,7 +40,7 @@ def test_a_region_no_program_covers_is_named_with_what_to_do(ledger_url):
         (recorder.book_purchases if topic == PURCHASES else recorder.register_targets)(records)
 
     send(PURCHASES, factories.purchase("spse:00000001", 500_000, buyer=UNIT, region="3204", channel="tender",
-                                       at="2025-05-05T12:00:00+07:00", declared_umk_amount=500_000))
+                                       at="2025-05-05T12:00:00+07:00", declared_umk_amount=300_000))
     text = said(ledger_url)
     assert "Aturan nasional 40%" in text and "kuota import" in text and "3204" in text
     assert "No program judges these books" in said(ledger_url, lang="en")
@@ -47,5 +50,9 @@ def test_a_region_no_program_covers_is_named_with_what_to_do(ledger_url):
                                          "2025-01-01T00:00:00+07:00"))
     recorder.evaluate()
     text = said(ledger_url)
-    assert "nasional-40-3204" in text and "menurut sumber" in text and "Rp 500.000" in text
+    assert "nasional-40-3204" in text and "menurut sumber" in text and "Rp 300.000" in text
+    with Session(recorder.engine) as session:  # the alert says which measure judged it, and both figures
+        [alert] = [alert_message(a) for a in session.scalars(select(Alert))]
+    assert (alert.status, alert.measure, alert.actual, alert.declared, alert.verified) == (
+        "breach", "declared", 300_000, 300_000, 0)
     recorder.engine.dispose()
