@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.books.registry import load_histories
 from ledger.books.versions import counting, reversed_of
 from ledger.models import Entry
-from ledger.rules.eligibility import UNREGISTERED, SupplierClass
+from ledger.rules.eligibility import LAPSED, UNREGISTERED, SupplierClass, class_on
 from ledger.rules.programs import Bucket
 
 DECLARED = SupplierClass(UNREGISTERED, False, False)  # a declaration is no class: it counts for no verified figure
@@ -22,16 +23,35 @@ DECLARED = SupplierClass(UNREGISTERED, False, False)  # a declaration is no clas
 
 def declared_buckets(session: Session, as_of: datetime | None = None, buyer: str | None = None) -> list[Bucket]:
     """One bucket (amount 0, `declared` set) per buyer, month and channel with a declared UMK value."""
-    q = select(Entry.event_id, Entry.buyer_id, Entry.period, Entry.channel, Entry.amount, Entry.declared_umk,
-               Entry.source_system, Entry.source_key).where(Entry.kind == "purchase", Entry.declared_umk > 0,
-                                                            counting(as_of))
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for p, remains in _declaring(session, as_of, buyer):
+        sums[(p.buyer_id, p.period, p.channel)] += min(p.declared_umk, remains)
+    return [Bucket(b, m, ch, DECLARED, 0, declared) for (b, m, ch), declared in sorted(sums.items()) if declared]
+
+
+def resting_on_declarations(session: Session, as_of: datetime | None = None,
+                            buyer: str | None = None) -> dict[tuple[str, str], int]:
+    """{(buyer, month): spend whose supplier the registry did not class on the purchase date but
+    whose source declares a UMK value}: the part of the spend that rests on declarations alone."""
+    purchases = list(_declaring(session, as_of, buyer))
+    histories = load_histories(session, {p.supplier_id for p, _ in purchases}, as_of)
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for p, remains in purchases:
+        if class_on(histories.get(p.supplier_id, []), p.booked_on, p.region).scale in (UNREGISTERED, LAPSED):
+            out[(p.buyer_id, p.period)] += remains
+    return dict(out)
+
+
+def _declaring(session: Session, as_of: datetime | None, buyer: str | None):
+    """(purchase, what remains of it after reversals) of the purchases that count and declare UMK."""
+    q = select(Entry.event_id, Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.booked_on, Entry.period,
+               Entry.channel, Entry.amount, Entry.declared_umk, Entry.source_system,
+               Entry.source_key).where(Entry.kind == "purchase", Entry.declared_umk > 0, counting(as_of))
     if as_of is not None:
         q = q.where(Entry.recorded_at <= as_of)
     if buyer is not None:
         q = q.where(Entry.buyer_id == buyer)
     purchases = session.execute(q).all()
     taken = reversed_of(session, purchases, as_of)
-    sums: dict[tuple[str, str, str], int] = defaultdict(int)
     for p in purchases:
-        sums[(p.buyer_id, p.period, p.channel)] += min(p.declared_umk, max(p.amount + taken.get(p.event_id, 0), 0))
-    return [Bucket(b, m, ch, DECLARED, 0, declared) for (b, m, ch), declared in sorted(sums.items()) if declared]
+        yield p, max(p.amount + taken.get(p.event_id, 0), 0)

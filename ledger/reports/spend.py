@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.books.evaluation import adjustment_buckets, position_buckets
-from ledger.books.measures import declared_buckets
+from ledger.books.measures import declared_buckets, resting_on_declarations
 from ledger.books.registry import load_histories
 from ledger.books.versions import counting, in_state
 from ledger.models import Entry, Position
@@ -34,6 +34,14 @@ class SpendLine:
     pending: int = 0  # in process (dalam proses): shown beside the total, never counted in it
     declared: int = 0  # the LKPP measure: the UMK value the source records declare
     registered: int = 0  # spend with suppliers the registry knew on the purchase date
+    declaration_only: int = 0  # spend the registry did not class that day but whose source declares UMK
+
+    @property
+    def rests_on(self) -> dict[str, int]:
+        """The spend by what its suppliers' classes rest on (`ledger.rules.basis`; LKPP's supplier
+        profile counted with the registry here)."""
+        unknown = self.total - self.registered - self.declaration_only
+        return {"registry": self.registered, "declaration": self.declaration_only, "unknown": unknown}
 
     @property
     def coverage_bp(self) -> int | None:
@@ -64,13 +72,17 @@ def spend(scope: Scope, granularity: str = "year", buyer: str | None = None,
         sums[(buyer_id, period_of(month, granularity))][2] += amount
     for b in declared_buckets(scope.session, scope.as_of, buyer):
         sums[(b.buyer_id, period_of(b.month, granularity))][3] += b.declared
+    alone: dict[tuple[str, str], int] = defaultdict(int)
+    for (buyer_id, month), amount in resting_on_declarations(scope.session, scope.as_of, buyer).items():
+        alone[(buyer_id, period_of(month, granularity))] += amount
     lines = []
     for (buyer_id, period), (total, eligible, waiting, declared, registered) in sums.items():
         info = scope.known_buyers.get(buyer_id)
         if kind and (info is None or info.kind != kind):
             continue
         lines.append(SpendLine(buyer_id, scope.names.get(buyer_id), info.kind if info else "?",
-                               info.region if info else "?", period, total, eligible, waiting, declared, registered))
+                               info.region if info else "?", period, total, eligible, waiting, declared, registered,
+                               alone.get((buyer_id, period), 0)))
     return sorted(lines, key=lambda line: (-line.total, line.buyer_id, line.period))
 
 

@@ -100,7 +100,8 @@ def trend(points: list[TrendPoint], *, lang: str = "id", about: dict | None = No
 def spend(lines: list[SpendLine], *, lang: str = "id", about: dict | None = None) -> Report:
     rows = [{"buyer_id": x.buyer_id, "name": x.name, "kind": x.kind, "region": x.region, "period": x.period,
              "total": x.total, "eligible": x.eligible, "share_bp": x.share_bp, "pending": x.pending,
-             "declared": x.declared, "registered": x.registered, "coverage_bp": x.coverage_bp} for x in lines]
+             "declared": x.declared, "registered": x.registered, "coverage_bp": x.coverage_bp,
+             "rests_on": x.rests_on} for x in lines]
     # `eligible` is the verified measure; `declared` the LKPP one beside it; coverage says how much rests on the registry.
     cols = columns("buyer_id", "name", "kind|kind", "region", "period", "total|rupiah", "eligible=verified|rupiah",
                    "share_bp|bp", "pending|rupiah", "declared|rupiah", "coverage_bp|bp")

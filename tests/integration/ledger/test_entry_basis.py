@@ -46,4 +46,5 @@ def test_each_entry_says_what_its_class_rests_on(ledger_url):
                      "spse:00000003": ("declaration", 300_000), "spse:00000004": ("unknown", None)}
     assert (line.total, line.eligible, line.declared, line.registered, line.coverage_bp) == (
         1_000_000, 300_000, 300_000, 300_000, 3_000)
+    assert line.rests_on == {"registry": 300_000, "declaration": 300_000, "unknown": 400_000}
     recorder.engine.dispose()

@@ -90,7 +90,8 @@ def test_the_spend_report_keeps_its_fields_and_adds_pending(books):
     assert row == {"buyer_id": BUYER, "name": None, "kind": "agency", "region": "3216", "period": "2024",
                    "total": 3_000_000, "eligible": 3_000_000, "share_bp": 10_000, "pending": 1_000_000,
                    # additions: the LKPP measure beside the verified one, and how much the registry knew
-                   "declared": 0, "registered": 3_000_000, "coverage_bp": 10_000}
+                   "declared": 0, "registered": 3_000_000, "coverage_bp": 10_000,
+                   "rests_on": {"registry": 3_000_000, "declaration": 0, "unknown": 0}}
     table = _text(render.as_table(report, "id"))
     assert "Dalam proses" in table and "Rp 1.000.000" in table
     assert ",share_bp,pending," in render.as_csv(report).splitlines()[0]
