@@ -58,12 +58,25 @@ def as_json(report: Report) -> bytes:
     return orjson.dumps(report.rows, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (tab and CR can hide one
+# behind them): names, filters and notes come from senders, so such text must stay text (OWASP,
+# CSV injection). Numbers are never text here, so a negative amount stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def as_csv(report: Report) -> str:
+    """Text that a spreadsheet would take for a formula is written with a leading `'`, which
+    Excel and LibreOffice read as "text follows"; figures are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.key for c in report.columns])
     for row in report.rows:
-        writer.writerow([_plain(row.get(c.key), c) for c in report.columns])
+        writer.writerow(["'" + value if formula_like(value := row.get(c.key)) else _plain(value, c)
+                         for c in report.columns])
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from streams.officers.tables import Report
+from streams.officers.tables import Report, formula_like
 from streams.officers.words import title, word
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,9 +21,9 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     wb = Workbook()
     about = wb.active
     about.title = title("sheet_about", lang)
-    about.append([title("report", lang), _text(report.title)])
+    _append(about, [title("report", lang), _text(report.title)])
     for key, value in report.about.items():
-        about.append([_text(key), _text(value)])
+        _append(about, [_text(key), _text(value)])
     about.append([title("generated", lang), datetime.now(timezone.utc).isoformat(timespec="seconds")])
     about.append([title("rows", lang), len(report.rows)])
     about["A1"].font = about["B1"].font = Font(bold=True)
@@ -34,7 +34,7 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     for cell in data[1]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        data.append([_cell(row.get(c.key), c.kind, lang) for c in report.columns])
+        _append(data, [_cell(row.get(c.key), c.kind, lang) for c in report.columns])
     if report.totals:
         sums = [sum(r.get(c.key) or 0 for r in report.rows) if c.key in report.totals else None
                 for c in report.columns]
@@ -52,6 +52,18 @@ def workbook(report: Report, lang: str = "id") -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _append(sheet, values: list) -> None:
+    """A row whose text stays text: openpyxl stores a string starting with `=` as a formula, which
+    Excel would run (`=HYPERLINK(...)` from a buyer's name). A string cell (`data_type` "s") holds
+    no formula; `quotePrefix` is what Excel sets for a typed leading `'`, so the text shows without
+    an apostrophe and editing the cell keeps it text. Numbers are untouched."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _cell(value, kind: str, lang: str):
