@@ -50,6 +50,9 @@ class RejectReason(StrEnum):
     OVER_REVERSAL = "over_reversal"
     INVALID_REVERSAL = "invalid_reversal"
     TOO_LARGE = "too_large"
+    # A version of a source record whose version in force is another buyer's (an addition to v1):
+    # one buyer's sender never supersedes, voids or moves another buyer's purchase.
+    SOURCE_OF_ANOTHER_BUYER = "source_of_another_buyer"
 
 
 #: Regions named in the domain primer (BPS codes). Any 4-digit code is accepted.

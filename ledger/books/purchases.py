@@ -24,7 +24,7 @@ from ledger.books.versions import Group, load_groups, lock_sources, spot_of
 from ledger.bulk import chunks, insert_tuples, sqlite_text, values_of
 from ledger.models import BuyerRow, Entry
 from ledger.rules.attribution import (ENTRY_COLUMNS, Original, Refusal, Seen, buyer_row, described_later,
-                                      original_of, original_of_entry, purchase_entry, reversal_row,
+                                      foreign_source, original_of, original_of_entry, purchase_entry, reversal_row,
                                       reversible, seen)
 from ledger.rules.eligibility import class_on
 from ledger.rules.states import Version, counts, takeover
@@ -156,8 +156,12 @@ class _Batch:
         self.described = Descriptions()
         self._arrivals = itertools.count(2**62)  # after every stored entry: a tie goes to the later arrival
 
-    def purchase(self, p: Prepared) -> None:
+    def purchase(self, p: Prepared) -> Refusal | None:
         ev = p.event
+        if ev.source is not None:
+            owner = self.groups[p.original.source].entry
+            if owner is not None and owner.buyer_id != p.buyer["id"]:
+                return foreign_source(p.original.source, owner.buyer_id, p.buyer["id"])
         booked = self._keep(ev.event_id, p.fingerprint, p.values, p.original)
         if ev.supplier_name is not None:
             self.described.named(ev)

@@ -58,6 +58,14 @@ class Refusal:
     message: str
 
 
+def foreign_source(source: tuple[str, str], owner: str, buyer: str) -> Refusal:
+    """A version of a source record sent for `buyer` while the version in force is `owner`'s."""
+    return Refusal(RejectReason.SOURCE_OF_ANOTHER_BUYER,
+                   f"source record {source[0]}/{source[1]} is a purchase of buyer {owner}; a purchase of buyer "
+                   f"{buyer} cannot supersede it (for Toko Daring orders of a unit that changed id: import the "
+                   f"region's satker master or budget structure first)")
+
+
 def conflict(event_id: str) -> Refusal:
     return Refusal(RejectReason.CONFLICTING_DUPLICATE, f"event_id {event_id} was booked earlier with different content")
 
