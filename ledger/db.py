@@ -1,6 +1,7 @@
 """Engines, transactions and migrations for SQLite (default) and PostgreSQL."""
 
 import fcntl
+import os
 import re
 import uuid
 from contextlib import contextmanager
@@ -91,7 +92,7 @@ def make_engine(url: str, *, writer: bool = False, **kwargs) -> Engine:
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         except OSError as exc:
             raise DatabaseUnavailable(_unavailable(parsed, exc)) from exc
     engine = create_engine(url, connect_args={"timeout": 60}, **kwargs)
@@ -121,11 +122,21 @@ def make_engine(url: str, *, writer: bool = False, **kwargs) -> Engine:
     return engine
 
 
+def _private_file(path: Path) -> None:
+    # Created for its owner alone before SQLite creates it (0644): the ledger holds password
+    # hashes and key digests, and SQLite gives its -wal and -shm files the ledger file's mode. An
+    # existing file or folder keeps the mode it has.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+
+
 def _serialise_writers(engine: Engine, database: Path) -> None:
     """Queue writers of one SQLite file on an OS lock: SQLite's own busy handler polls with
     sleeps of up to 100 ms, which idles workers that share the file; a blocking lock hands over
     as soon as the holder commits."""
-    lock = open(database.with_name(database.name + ".writer-lock"), "a+b")
+    lock_file = database.with_name(database.name + ".writer-lock")
+    _private_file(lock_file)
+    lock = open(lock_file, "a+b")
 
     @event.listens_for(engine, "begin")
     def _acquire(conn):

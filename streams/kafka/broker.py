@@ -132,7 +132,7 @@ def broker_for(settings):
 
 def run_foreground(settings, console) -> None:
     """`kuota broker`: the embedded broker until Ctrl-C or until it exits."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     with EmbeddedBroker(settings.bootstrap[0], settings.data_dir / "broker.log") as b:
         console.print(f"embedded broker on {b.bootstrap}; Ctrl-C stops it")
         try:

@@ -53,7 +53,8 @@ def run_demo(base: Settings, console: Console, *, purchases: int, suppliers: int
     year = year or demo_year(today)
     demo_dir = base.data_dir / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
-    demo_dir.mkdir(parents=True)
+    base.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    demo_dir.mkdir(mode=0o700)
     url = base.database_url or f"sqlite:///{(demo_dir / 'kuota.db').resolve()}"
     with console.status("membuat data demo / generating demo data..."):
         data = generate(seed, purchases=purchases, suppliers=suppliers, year=year,

@@ -53,7 +53,7 @@ def run_stack(settings: Settings, console: Console) -> None:
     check_ports(settings)
     # Until the stack installs its own handler, SIGTERM unwinds like Ctrl-C: what started stops.
     signal.signal(signal.SIGTERM, _terminate)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the ledger, logs, imports: owner only
     with broker_for(settings) as broker:
         if broker:
             console.print(f"broker tertanam / embedded broker: [bold]{broker.bootstrap}[/] (memory only)")
