@@ -16,6 +16,12 @@ POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri
           "form-action 'self'; frame-ancestors 'none'")
 HEADERS = [(b"content-security-policy", POLICY.encode()), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"same-origin"), (b"x-content-type-options", b"nosniff")]
+# Only what anyone may fetch (probes, the files every page loads) may be kept by a cache. Every
+# other answer is someone's data or a page behind a login, which no shared cache, proxy or back
+# button may keep: no-store, so a route added later is private until it is listed here.
+PUBLIC = ("/health", "/ready")
+PUBLIC_TREES = ("/static/", "/docs-assets/")
+NO_STORE = (b"cache-control", b"no-store")
 ECHO = 200  # characters of a refused input a 422 gives back
 SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "description": "an API key: kuota_<key_id>_<secret>"},
            "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
@@ -23,7 +29,8 @@ SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "description": "an API
 
 
 class SecurityHeaders:
-    """ASGI middleware: the headers on every response, downloads and errors included."""
+    """ASGI middleware: the headers on every response, downloads and errors included; `no-store`
+    on all but the public ones."""
 
     def __init__(self, app):
         self.app = app
@@ -31,11 +38,13 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        public = scope["path"] in PUBLIC or scope["path"].startswith(PUBLIC_TREES)
+        headers = HEADERS if public else [*HEADERS, NO_STORE]
 
         async def sending(message):
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in HEADERS if h[0] not in names)]
+                message["headers"] = [*message.get("headers", []), *(h for h in headers if h[0] not in names)]
             await send(message)
 
         await self.app(scope, receive, sending)
