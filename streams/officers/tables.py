@@ -69,8 +69,8 @@ def formula_like(value) -> bool:
 
 
 def as_csv(report: Report) -> str:
-    """Text that a spreadsheet would take for a formula is written with a leading `'`, which
-    Excel and LibreOffice read as "text follows"; figures are written as they are."""
+    """Text that a spreadsheet would take for a formula is written with a leading `'` (OWASP's
+    advice), which makes it text to the spreadsheet; figures are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.key for c in report.columns])
