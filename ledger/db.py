@@ -126,8 +126,15 @@ def _private_file(path: Path) -> None:
     # Created for its owner alone before SQLite creates it (0644): the ledger holds password
     # hashes and key digests, and SQLite gives its -wal and -shm files the ledger file's mode. An
     # existing file or folder keeps the mode it has.
+    # O_EXCL: an existing file is never opened here. Closing any descriptor of a file drops every
+    # POSIX lock this process holds on it, and SQLite's locks on a ledger it already has open (a
+    # second engine in one process) are POSIX locks: dropping them lets another process reset the
+    # WAL under it and lose committed transactions.
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _serialise_writers(engine: Engine, database: Path) -> None:
