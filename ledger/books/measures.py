@@ -9,11 +9,10 @@ reads it), so a contract taken back in part never declares more than it still ho
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.books.registry import load_histories
-from ledger.books.versions import counting, reversed_of
+from ledger.books.versions import counting, with_remains
 from ledger.models import Entry
 from ledger.rules.eligibility import LAPSED, UNREGISTERED, SupplierClass, class_on
 from ledger.rules.programs import Bucket
@@ -44,14 +43,8 @@ def resting_on_declarations(session: Session, as_of: datetime | None = None,
 
 def _declaring(session: Session, as_of: datetime | None, buyer: str | None):
     """(purchase, what remains of it after reversals) of the purchases that count and declare UMK."""
-    q = select(Entry.event_id, Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.booked_on, Entry.period,
-               Entry.channel, Entry.amount, Entry.declared_umk, Entry.source_system,
-               Entry.source_key).where(Entry.kind == "purchase", Entry.declared_umk > 0, counting(as_of))
-    if as_of is not None:
-        q = q.where(Entry.recorded_at <= as_of)
-    if buyer is not None:
-        q = q.where(Entry.buyer_id == buyer)
-    purchases = session.execute(q).all()
-    taken = reversed_of(session, purchases, as_of)
-    for p in purchases:
-        yield p, max(p.amount + taken.get(p.event_id, 0), 0)
+    columns = (Entry.buyer_id, Entry.region, Entry.supplier_id, Entry.booked_on, Entry.period, Entry.channel,
+               Entry.declared_umk)
+    for p, remains in with_remains(session, columns, Entry.declared_umk > 0, counting(as_of), as_of=as_of,
+                                   buyer=buyer):
+        yield p, max(remains, 0)

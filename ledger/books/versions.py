@@ -156,6 +156,23 @@ def _known(entry, as_of: datetime | None) -> list:
     return [] if as_of is None else [entry.recorded_at <= as_of]
 
 
+_REMAINS_NEEDS = (Entry.event_id, Entry.amount, Entry.source_system, Entry.source_key)
+
+
+def with_remains(session: Session, columns: tuple, *where, as_of: datetime | None = None,
+                 buyer: str | None = None) -> list[tuple]:
+    """[(row, what remains of the purchase after reversals)] of the purchases meeting `where`, as the
+    ledger knew them at `as_of`, of one buyer when given; each row holds `columns` (and what the
+    reversals are looked up by)."""
+    cols = (*columns, *(c for c in _REMAINS_NEEDS if not any(c is given for given in columns)))
+    q = select(*cols).where(Entry.kind == "purchase", *where, *_known(Entry, as_of))
+    if buyer is not None:
+        q = q.where(Entry.buyer_id == buyer)
+    purchases = session.execute(q).all()
+    taken = reversed_of(session, purchases, as_of)
+    return [(p, p.amount + taken.get(p.event_id, 0)) for p in purchases]
+
+
 def reversed_of(session: Session, purchases: list, as_of: datetime | None = None) -> dict[str, int]:
     """{event id: sum of the (negative) reversals of that purchase} for purchases in force; of a
     purchase with versions, every reversal of any of its versions."""

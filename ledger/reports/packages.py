@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from ledger.books.registry import load_histories, supplier_names
-from ledger.books.versions import counting, in_state, reversed_of
+from ledger.books.versions import counting, in_state, with_remains
 from ledger.models import Entry, Target
 from ledger.reports.scope import Scope
 from ledger.rules.eligibility import class_on
@@ -120,21 +120,14 @@ def _orders(scope: Scope, buyer: str | None) -> list[tuple[tuple[str, str], Real
     """Purchases naming a package whose version in force is completed or pending, each with what
     remains of it after reversals (fully reversed ones left out) and its supplier's class that day."""
     session, as_of = scope.session, scope.as_of
-    q = select(Entry.event_id, Entry.buyer_id, Entry.region, Entry.plan_package, Entry.reference, Entry.booked_on,
-               Entry.state, Entry.amount, Entry.supplier_id, Entry.declared_umk, Entry.source_system,
-               Entry.source_key).where(Entry.kind == "purchase", Entry.plan_package.is_not(None),
-                                       or_(counting(as_of), in_state(PENDING, as_of)))
-    if as_of is not None:
-        q = q.where(Entry.recorded_at <= as_of)
-    if buyer is not None:
-        q = q.where(Entry.buyer_id == buyer)
-    rows = session.execute(q).all()
-    taken = reversed_of(session, rows, as_of)
-    histories = load_histories(session, {r.supplier_id for r in rows}, as_of)
-    names = supplier_names(session, {r.supplier_id for r in rows})
+    columns = (Entry.event_id, Entry.buyer_id, Entry.region, Entry.plan_package, Entry.reference, Entry.booked_on,
+               Entry.state, Entry.supplier_id, Entry.declared_umk)
+    found = with_remains(session, columns, Entry.plan_package.is_not(None),
+                         or_(counting(as_of), in_state(PENDING, as_of)), as_of=as_of, buyer=buyer)
+    histories = load_histories(session, {r.supplier_id for r, _ in found}, as_of)
+    names = supplier_names(session, {r.supplier_id for r, _ in found})
     out = []
-    for r in rows:
-        remains = r.amount + taken.get(r.event_id, 0)
+    for r, remains in found:
         if remains <= 0:
             continue
         cls = class_on(histories.get(r.supplier_id, []), r.booked_on, r.region)
